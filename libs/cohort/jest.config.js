@@ -1,0 +1,1 @@
+module.exports = { displayName: 'cohort', preset: "<rootDir>/../../jest.preset.js", rootDir: __dirname };

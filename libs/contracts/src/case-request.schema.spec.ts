@@ -1,0 +1,28 @@
+import { caseRequestSchema } from './case-request.schema';
+
+describe('caseRequestSchema', () => {
+  it('accepts a request with only tabular input', () => {
+    const parsed = caseRequestSchema.parse({ patientRef: 'p1', inputs: { tabular: { ageYears: 70 } } });
+    expect(parsed.inputs.tabular?.ageYears).toBe(70);
+  });
+
+  it('rejects a request without any modality and names the field', () => {
+    const result = caseRequestSchema.safeParse({ patientRef: 'p1', inputs: {} });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path).toEqual(['inputs']);
+  });
+
+  it('rejects a lab in an unknown unit', () => {
+    const result = caseRequestSchema.safeParse({
+      patientRef: 'p1',
+      inputs: { tabular: { labs: { crp: { value: 5, unit: 'g/L' } } } },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path).toEqual(['inputs', 'tabular', 'labs', 'crp', 'unit']);
+  });
+
+  it('fills PNG window defaults', () => {
+    const parsed = caseRequestSchema.parse({ patientRef: 'p', inputs: { imaging: { format: 'png', data: 'AAAA' } } });
+    expect(parsed.inputs.imaging).toMatchObject({ windowCenter: -600, windowWidth: 1500 });
+  });
+});

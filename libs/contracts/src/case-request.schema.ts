@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * The JSON body a hospital system POSTs to /v1/cases, and what the cohort generator writes.
+ * Units are fixed per field (documented in `describe`) so that the models see one unit each;
+ * lab values carry their unit explicitly because EHRs disagree (mg/L vs mg/dL, umol/L vs mg/dL).
+ */
+
+const base64 = z
+  .string()
+  .min(1, 'must not be empty')
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64 (RFC 4648, no line breaks)');
+
+export const IMAGING_FORMATS = ['dicom', 'png', 'raw'] as const;
+export const RAW_DTYPES = ['int16', 'uint16', 'float32', 'uint8'] as const;
+
+export const imagingInputSchema = z.discriminatedUnion('format', [
+  z.object({
+    format: z.literal('dicom'),
+    /** A DICOM Part 10 file (preamble + DICM + meta header), uncompressed little endian. */
+    data: base64,
+  }),
+  z.object({
+    format: z.literal('png'),
+    /**
+     * An 8- or 16-bit grayscale PNG of the slice *already windowed* for display with the lung window
+     * stated below: pixel / maxValue is the windowed intensity in [0, 1].
+     */
+    data: base64,
+    windowCenter: z.number().finite().default(-600),
+    windowWidth: z.number().finite().positive().default(1500),
+  }),
+  z.object({
+    format: z.literal('raw'),
+    /** Row-major little-endian pixels; value * rescaleSlope + rescaleIntercept is in Hounsfield units. */
+    data: base64,
+    dtype: z.enum(RAW_DTYPES),
+    width: z.number().int().min(8).max(4096),
+    height: z.number().int().min(8).max(4096),
+    rescaleSlope: z.number().finite().default(1),
+    rescaleIntercept: z.number().finite().default(0),
+  }),
+]);
+export type ImagingInput = z.input<typeof imagingInputSchema>;
+
+export const LAB_UNITS = {
+  crp: ['mg/L', 'mg/dL'],
+  wbc: ['10^9/L', '10^3/uL'],
+  lactate: ['mmol/L', 'mg/dL'],
+  creatinine: ['mg/dL', 'umol/L'],
+  hemoglobin: ['g/dL', 'g/L'],
+  platelets: ['10^9/L', '10^3/uL'],
+  sodium: ['mmol/L'],
+} as const;
+export type LabName = keyof typeof LAB_UNITS;
+export const LAB_NAMES = Object.keys(LAB_UNITS) as LabName[];
+
+const labValue = <U extends readonly [string, ...string[]]>(units: U) =>
+  z.object({ value: z.number().finite(), unit: z.enum(units) });
+
+export const COMORBIDITIES = ['copd', 'diabetes', 'heartFailure', 'ckd', 'immunosuppressed', 'hypertension'] as const;
+export type Comorbidity = (typeof COMORBIDITIES)[number];
+
+export const tabularInputSchema = z.object({
+  /** Years; any field may be missing (the model imputes and sees a missingness indicator). */
+  ageYears: z.number().finite().min(0).max(120).optional(),
+  sex: z.enum(['female', 'male', 'other', 'unknown']).optional(),
+  /** kg/m^2 */
+  bmi: z.number().finite().min(8).max(90).optional(),
+  comorbidities: z.object(Object.fromEntries(COMORBIDITIES.map((c) => [c, z.boolean().optional()])) as {
+    [K in Comorbidity]: z.ZodOptional<z.ZodBoolean>;
+  }).optional(),
+  labs: z
+    .object({
+      crp: labValue(LAB_UNITS.crp).optional(),
+      wbc: labValue(LAB_UNITS.wbc).optional(),
+      lactate: labValue(LAB_UNITS.lactate).optional(),
+      creatinine: labValue(LAB_UNITS.creatinine).optional(),
+      hemoglobin: labValue(LAB_UNITS.hemoglobin).optional(),
+      platelets: labValue(LAB_UNITS.platelets).optional(),
+      sodium: labValue(LAB_UNITS.sodium).optional(),
+    })
+    .optional(),
+});
+export type TabularInput = z.input<typeof tabularInputSchema>;
+
+/** Vital-sign channels and their fixed units. */
+export const VITAL_SIGNS = {
+  heartRate: '/min',
+  systolicBp: 'mm[Hg]',
+  diastolicBp: 'mm[Hg]',
+  respiratoryRate: '/min',
+  spo2: '%',
+  temperature: 'Cel',
+} as const;
+export type VitalSign = keyof typeof VITAL_SIGNS;
+export const VITAL_SIGN_NAMES = Object.keys(VITAL_SIGNS) as VitalSign[];
+
+export const vitalSampleSchema = z.object({
+  /** ISO 8601 date-time with offset; samples need not be sorted or evenly spaced. */
+  t: z.iso.datetime({ offset: true }),
+  heartRate: z.number().finite().optional(),
+  systolicBp: z.number().finite().optional(),
+  diastolicBp: z.number().finite().optional(),
+  respiratoryRate: z.number().finite().optional(),
+  spo2: z.number().finite().optional(),
+  temperature: z.number().finite().optional(),
+});
+export type VitalSample = z.infer<typeof vitalSampleSchema>;
+
+export const vitalsInputSchema = z.object({
+  samples: z.array(vitalSampleSchema).min(1, 'needs at least one sample').max(20_000),
+});
+export type VitalsInput = z.input<typeof vitalsInputSchema>;
+
+export const FUSION_STRATEGIES = ['weighted-mean', 'log-odds', 'stacking', 'attention'] as const;
+export type FusionStrategyName = (typeof FUSION_STRATEGIES)[number];
+
+export const caseRequestSchema = z.object({
+  /** The hospital's opaque reference for the patient/encounter; never logged. */
+  patientRef: z.string().min(1).max(128),
+  inputs: z
+    .object({
+      imaging: imagingInputSchema.optional(),
+      tabular: tabularInputSchema.optional(),
+      vitals: vitalsInputSchema.optional(),
+    })
+    .refine((inputs) => Object.values(inputs).some((v) => v !== undefined), {
+      message: 'at least one modality input is required',
+    }),
+  /** Time budget from submission to finalization, in milliseconds. */
+  deadlineMs: z.number().int().min(50).max(600_000).optional(),
+  strategy: z.enum(FUSION_STRATEGIES).optional(),
+});
+export type CaseRequest = z.input<typeof caseRequestSchema>;
+export type ParsedCaseRequest = z.output<typeof caseRequestSchema>;
+
+/** One line of the cohort generator's `cases.jsonl`. */
+export interface LabelledCase {
+  label: 0 | 1;
+  request: CaseRequest;
+}

@@ -1,0 +1,3 @@
+export * from './modality';
+export * from './case-request.schema';
+export * from './score-record';

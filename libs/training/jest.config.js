@@ -1,0 +1,1 @@
+module.exports = { displayName: 'training', preset: "<rootDir>/../../jest.preset.js", rootDir: __dirname };
