@@ -1,3 +1,4 @@
 export * from './modality';
 export * from './case-request.schema';
 export * from './score-record';
+export * from './model-manifest.schema';

@@ -1,0 +1,90 @@
+import type { ImagingInput } from '@lf/contracts';
+import { PreprocessingError } from '../errors/preprocessing-error';
+import type { DecodedImage } from './decoded-image';
+import { decodeDicom } from './decode-dicom';
+import { decodePng } from './decode-png';
+import { decodeRaw } from './decode-raw';
+import { imageQualityFlags } from './image-quality';
+import { assertImagingSpec, type ImagingSpec } from './imaging-spec';
+import { resample2d } from './resample';
+import { windowIntensity } from './window-intensity';
+
+export interface ImagingTensor {
+  /** Row-major [1, size, size] (channel-first, C = 1), windowed intensity in [0, 1]. */
+  tensor: Float32Array;
+  shape: [1, number, number];
+  qualityFlags: string[];
+}
+
+function decode(input: ImagingInput): DecodedImage {
+  switch (input.format) {
+    case 'dicom':
+      return decodeDicom(input.data);
+    case 'raw':
+      return decodeRaw(input);
+    case 'png':
+      return decodePng(input);
+    default:
+      throw new PreprocessingError(
+        'unsupported_format',
+        'inputs.imaging.format',
+        `must be one of dicom|png|raw, got '${String((input as { format?: unknown }).format).slice(0, 20)}'`,
+      );
+  }
+}
+
+/**
+ * Windowed intensity at native resolution. Windowing happens BEFORE resampling so that all three
+ * formats go through the same order: a PNG arrives already windowed, and since the window clamps
+ * (non-linear), resampling HU first would make the DICOM and PNG of one slice give different tensors.
+ */
+function toIntensity(image: DecodedImage, spec: ImagingSpec, flags: string[]): Float64Array {
+  const out = new Float64Array(image.values.length);
+  const { windowCenter: center, windowWidth: width } = spec;
+  if (image.kind === 'hu') {
+    for (let i = 0; i < out.length; i++) {
+      const hu = image.values[i];
+      if (!Number.isFinite(hu)) {
+        throw new PreprocessingError('not_a_number', 'inputs.imaging.data', `pixel ${i} is not finite after rescale`);
+      }
+      out[i] = windowIntensity(hu, center, width);
+    }
+  } else {
+    const src = image.sourceWindow;
+    if (src && (src.center !== spec.windowCenter || src.width !== spec.windowWidth)) {
+      // The PNG was rendered with a different window than the model's: undo its window (exact inside
+      // its range) and apply ours. HU outside the PNG's window were clamped by the sender and are lost.
+      flags.push('rewindowed');
+      const lo = src.center - src.width / 2;
+      for (let i = 0; i < out.length; i++) out[i] = windowIntensity(lo + image.values[i] * src.width, center, width);
+    } else {
+      out.set(image.values);
+    }
+  }
+  // DICOM MONOCHROME1 means "minimum displays white, after the VOI (window) transform" (PS3.3 C.7.6.3.1.2),
+  // so the window is applied to the stored/HU values as usual and the result is inverted, giving the
+  // MONOCHROME2 orientation the model was trained on.
+  if (image.invert) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i];
+  return out;
+}
+
+/**
+ * One CT/X-ray slice -> the imaging model's input tensor. Pure and deterministic: the training
+ * pipeline and the imaging worker call this same function with the spec from the model manifest.
+ */
+export function preprocessImaging(input: ImagingInput, spec: ImagingSpec): ImagingTensor {
+  assertImagingSpec(spec);
+  if (typeof input !== 'object' || input === null) {
+    throw new PreprocessingError('invalid_value', 'inputs.imaging', 'must be an object');
+  }
+  const image = decode(input);
+  const flags = [...image.qualityFlags];
+  const intensity = toIntensity(image, spec, flags);
+  flags.push(...imageQualityFlags(image, intensity, spec.size));
+
+  const resampled = resample2d(intensity, image.width, image.height, spec.size, spec.size);
+  const tensor = new Float32Array(resampled.length);
+  // Resampling weights are convex, so values stay in [0, 1] up to rounding; clamp that rounding away.
+  for (let i = 0; i < tensor.length; i++) tensor[i] = Math.min(1, Math.max(0, resampled[i]));
+  return { tensor, shape: [1, spec.size, spec.size], qualityFlags: flags };
+}
