@@ -1,1 +1,16 @@
-export {};
+export { generatePatient, syntheticPatientRef } from './generate-patient';
+export { generateCohort } from './generate-cohort';
+export type { GeneratedCase, Latent } from './generated-case';
+export { IMAGING_FORMAT_OPTIONS, resolvePatientOptions } from './cohort-options';
+export type { CohortOptions, ImagingFormatOption, PatientOptions } from './cohort-options';
+export { DGP } from './dgp';
+export { renderSliceHu } from './render-slice-hu';
+export { encodeDicom, CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN } from './encode-dicom';
+export type { DicomSliceInput } from './encode-dicom';
+export { encodeWindowedPng, LUNG_WINDOW } from './encode-png';
+export type { PngWindow } from './encode-png';
+export { encodeRawInt16 } from './encode-raw';
+export { LAB_REPORTING } from './lab-units';
+export { Rng } from './rng';
+export { patientRng } from './patient-rng';
+export type { RngStream } from './patient-rng';
