@@ -11,12 +11,25 @@ export interface ImagingSpec {
   windowCenter: number;
   /** Window width in HU (lung window: 1500), > 0. */
   windowWidth: number;
+  /**
+   * Extra channels: for each [lowHu, highHu) band, the fraction of native pixels in that band per output
+   * cell. Downsampling a 256x256 slice to 32x32 averages small ground-glass opacities into the lung
+   * background until a CNN cannot see them (measured: mean intensity AUROC 0.50, CNN ~0.55), while
+   * band fractions computed at native resolution keep the opacity burden exact under area averaging.
+   * This mirrors radiology's multi-window reading. Omitted = intensity channel only.
+   */
+  bands?: [number, number][];
 }
 
-export const DEFAULT_IMAGING_SPEC: Readonly<ImagingSpec> = Object.freeze({
+export const DEFAULT_IMAGING_SPEC: Readonly<ImagingSpec> = Object.freeze<ImagingSpec>({
   size: 32,
   windowCenter: -600,
   windowWidth: 1500,
+  /** aerated lung parenchyma, ground-glass / consolidation */
+  bands: [
+    [-950, -750],
+    [-750, -200],
+  ],
 });
 
 /** Largest accepted side: bounds memory per job (a 4096^2 float64 image is 128 MB) and matches the raw contract. */
@@ -32,5 +45,10 @@ export function assertImagingSpec(spec: ImagingSpec): void {
   }
   if (!Number.isFinite(spec.windowWidth) || spec.windowWidth <= 0) {
     throw new PreprocessingError('invalid_spec', 'spec.windowWidth', 'must be a finite number > 0');
+  }
+  for (const [i, band] of (spec.bands ?? []).entries()) {
+    if (!Array.isArray(band) || band.length !== 2 || !Number.isFinite(band[0]) || !Number.isFinite(band[1]) || band[0] >= band[1]) {
+      throw new PreprocessingError('invalid_spec', `spec.bands[${i}]`, 'must be [lowHu, highHu] with lowHu < highHu');
+    }
   }
 }

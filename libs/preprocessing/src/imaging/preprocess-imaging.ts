@@ -10,9 +10,12 @@ import { resample2d } from './resample';
 import { windowIntensity } from './window-intensity';
 
 export interface ImagingTensor {
-  /** Row-major [1, size, size] (channel-first, C = 1), windowed intensity in [0, 1]. */
+  /**
+   * Row-major [C, size, size] (channel-first): channel 0 is the windowed intensity in [0, 1], channels
+   * 1.. the per-cell fraction of native pixels in each of `spec.bands` (C = 1 + bands).
+   */
   tensor: Float32Array;
-  shape: [1, number, number];
+  shape: [number, number, number];
   qualityFlags: string[];
 }
 
@@ -82,9 +85,29 @@ export function preprocessImaging(input: ImagingInput, spec: ImagingSpec): Imagi
   const intensity = toIntensity(image, spec, flags);
   flags.push(...imageQualityFlags(image, intensity, spec.size));
 
-  const resampled = resample2d(intensity, image.width, image.height, spec.size, spec.size);
-  const tensor = new Float32Array(resampled.length);
-  // Resampling weights are convex, so values stay in [0, 1] up to rounding; clamp that rounding away.
-  for (let i = 0; i < tensor.length; i++) tensor[i] = Math.min(1, Math.max(0, resampled[i]));
-  return { tensor, shape: [1, spec.size, spec.size], qualityFlags: flags };
+  const bands = spec.bands ?? [];
+  const plane = spec.size * spec.size;
+  const tensor = new Float32Array(plane * (1 + bands.length));
+  const channels = [intensity, ...bands.map((band) => bandIndicator(image, intensity, spec, band))];
+  channels.forEach((channel, c) => {
+    const resampled = resample2d(channel, image.width, image.height, spec.size, spec.size);
+    // Resampling weights are convex, so values stay in [0, 1] up to rounding; clamp that rounding away.
+    for (let i = 0; i < plane; i++) tensor[c * plane + i] = Math.min(1, Math.max(0, resampled[i]));
+  });
+  return { tensor, shape: [channels.length, spec.size, spec.size], qualityFlags: flags };
+}
+
+/**
+ * 1 where the pixel's HU lies in [low, high), else 0. PNG pixels are windowed intensities, so their HU
+ * is recovered by inverting the model window (exact inside it; the default bands lie inside the lung window).
+ */
+function bandIndicator(image: DecodedImage, intensity: Float64Array, spec: ImagingSpec, [low, high]: [number, number]): Float64Array {
+  const out = new Float64Array(intensity.length);
+  const windowLow = spec.windowCenter - spec.windowWidth / 2;
+  for (let i = 0; i < out.length; i++) {
+    const windowed = image.invert ? 1 - intensity[i] : intensity[i];
+    const hu = image.kind === 'hu' ? image.values[i] : windowLow + windowed * spec.windowWidth;
+    out[i] = hu >= low && hu < high ? 1 : 0;
+  }
+  return out;
 }

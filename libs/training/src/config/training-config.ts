@@ -25,7 +25,7 @@ export const FULL_TRAINING: TrainingConfig = {
   seed: 7,
   train: { seed: 1001, n: 6000 },
   validation: { seed: 1002, n: 2500 },
-  imaging: { size: 32, epochs: 10, batchSize: 32, learningRate: 3e-3 },
+  imaging: { size: 32, epochs: 8, batchSize: 32, learningRate: 3e-3 },
   tabular: { epochs: 60, batchSize: 64, learningRate: 3e-3 },
   vitals: { epochs: 40, batchSize: 64, learningRate: 3e-3 },
   fusion: { dropoutRate: 0.3, replicas: 4, attentionEpochs: 300 },

@@ -4,18 +4,23 @@ import { constantBias, seededKernel } from './seeded-initializers';
 export interface ImagingNetOptions {
   /** Square image side in pixels (preprocessing output). */
   size: number;
+  /** Input channels: windowed intensity plus tissue-band fractions (see ImagingSpec.bands). Default 1. */
+  channels?: number;
   seed: number;
   /** Initial output bias, e.g. the training prevalence's log-odds. Default 0. */
   outputBias?: number;
 }
 
 /**
- * Imaging net: [N, size, size, 1] (NHWC; with one channel the same bytes as the ONNX model's NCHW
- * [N, 1, size, size]) -> one raw logit [N, 1]. Three stride-2 3x3 convs and global average pooling:
- * about 4k parameters, the most the pure-JS CPU backend trains in reasonable time.
+ * Imaging net: [N, size, size, C] (NHWC; the ONNX model takes NCHW [N, C, size, size], the layout
+ * preprocessing produces) -> one raw logit [N, 1]. Three stride-2 3x3 convs and global average pooling:
+ * about 4k parameters, the most the pure-JS CPU backend trains in reasonable time. The input's own
+ * global average (the slice's tissue-band fractions) is concatenated to the pooled conv features, a
+ * wide-and-deep shortcut: the opacity burden is a global quantity, and the shortcut lets the small CNN
+ * add local patterns instead of having to rediscover a mean.
  */
-export function buildImagingNet({ size, seed, outputBias = 0 }: ImagingNetOptions): tf.LayersModel {
-  const input = tf.input({ shape: [size, size, 1], name: 'image' });
+export function buildImagingNet({ size, channels = 1, seed, outputBias = 0 }: ImagingNetOptions): tf.LayersModel {
+  const input = tf.input({ shape: [size, size, channels], name: 'image' });
   let x: tf.SymbolicTensor = input;
   [8, 16, 16].forEach((filters, i) => {
     x = tf.layers
@@ -31,7 +36,9 @@ export function buildImagingNet({ size, seed, outputBias = 0 }: ImagingNetOption
       })
       .apply(x) as tf.SymbolicTensor;
   });
-  const pooled = tf.layers.globalAveragePooling2d({ name: 'imaging_gap' }).apply(x) as tf.SymbolicTensor;
+  const pooledConv = tf.layers.globalAveragePooling2d({ name: 'imaging_gap' }).apply(x) as tf.SymbolicTensor;
+  const pooledInput = tf.layers.globalAveragePooling2d({ name: 'imaging_input_gap' }).apply(input) as tf.SymbolicTensor;
+  const pooled = tf.layers.concatenate({ name: 'imaging_features' }).apply([pooledConv, pooledInput]) as tf.SymbolicTensor;
   const logit = tf.layers
     .dense({
       name: 'imaging_logit',

@@ -74,6 +74,30 @@ describe.each([32, 33])('imaging net %i x %i', (size) => {
   });
 });
 
+// The served imaging model: intensity + two tissue-band channels. tfjs takes NHWC, the ONNX model NCHW
+// (preprocessing's layout), so the ONNX feed is the transposed copy of the same values.
+describe('imaging net with 3 channels (NHWC in tfjs, NCHW in ONNX)', () => {
+  it('matches onnxruntime after two training steps', async () => {
+    const size = 32;
+    const channels = 3;
+    const xShape = [BATCH, size, size, channels];
+    const model = buildImagingNet({ size, channels, seed: 13, outputBias: -1.8 });
+    await trainTwoSteps(model, xShape, 400);
+    const data = seededNormal(xShape, 401);
+    const x = tf.tensor(data, xShape);
+    const expected = predictFlat(model, x);
+    const nchw = x.transpose([0, 3, 1, 2]);
+    const onnxData = nchw.dataSync() as Float32Array;
+    const bytes = exportLayersModelToOnnx(model, { inputName: 'image', inputShape: ['N', channels, size, size], inputLayout: 'channels-first' });
+    const out = await runOnnx(bytes, { image: { data: Float32Array.from(onnxData), dims: [BATCH, channels, size, size] } });
+    tf.dispose([x, nchw]);
+    const diff = maxAbsDiff(expected, out['logit']);
+    measured['imaging32x3/trained'] = diff;
+    expect(diff).toBeLessThanOrEqual(TOLERANCE);
+    model.dispose();
+  });
+});
+
 describe('tabular net', () => {
   const features = 9;
   const xShape = [BATCH, features];

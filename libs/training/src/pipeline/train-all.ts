@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CohortOptions } from '@lf/cohort';
 import {
+  DEFAULT_IMAGING_SPEC,
   DEFAULT_VITALS_SPEC,
   fitTabularStats,
   fitVitalsStats,
@@ -35,7 +36,7 @@ function stack(rows: Float32Array[], size: number): Float32Array {
 /** Trains the three modality models and the fusion bundle, writing them under `config.outDir`. */
 export async function trainAll(config: TrainingConfig, log: (line: string) => void = console.log): Promise<{ dirs: string[] }> {
   await tf.setBackend('cpu');
-  const imagingSpec: ImagingSpec = { size: config.imaging.size, windowCenter: -600, windowWidth: 1500 };
+  const imagingSpec: ImagingSpec = { ...DEFAULT_IMAGING_SPEC, size: config.imaging.size };
   const t0 = Date.now();
   const trainOptions: CohortOptions = { seed: config.train.seed, n: config.train.n, imagingFormat: 'mixed' };
   const validationOptions: CohortOptions = { seed: config.validation.seed, n: config.validation.n, imagingFormat: 'mixed', naturalMissingness: false };
@@ -48,21 +49,22 @@ export async function trainAll(config: TrainingConfig, log: (line: string) => vo
 
   // Imaging: small strided CNN on the lung-windowed slice, downsampled to size x size.
   const s = config.imaging.size;
+  const c = train.imaging.channels;
   const imagingData = (split: CohortSplit): BinaryTrainingData => ({
     x: split.imaging.x,
     y: subset(split.labels, split.imaging.caseIndex),
-    exampleShape: [s, s, 1],
+    exampleShape: [s, s, c],
   });
   trained.push(
     await trainModalityModel(
       {
         modality: 'imaging',
-        model: buildImagingNet({ size: s, seed: config.seed }),
+        model: buildImagingNet({ size: s, channels: c, seed: config.seed }),
         train: imagingData(train),
         validation: imagingData(validation),
         validationCaseIndex: validation.imaging.caseIndex,
         ...config.imaging,
-        onnxInput: { name: 'image', shape: ['N', 1, s, s] },
+        onnxInput: { name: 'image', shape: ['N', c, s, s], layout: 'channels-first' },
         preprocessing: { imaging: imagingSpec },
       },
       config,
@@ -126,7 +128,7 @@ export async function trainAll(config: TrainingConfig, log: (line: string) => vo
   );
 
   const architectures: Record<string, string> = {
-    imaging: `CNN: 3 x (3x3 conv, stride 2, ReLU; 8/16/16 filters) -> global average pool -> dense logit, input 1x${s}x${s} lung-windowed intensity`,
+    imaging: `CNN: 3 x (3x3 conv, stride 2, ReLU; 8/16/16 filters) -> global average pool, concatenated with the input's global average (wide-and-deep shortcut) -> dense logit; input ${c}x${s}x${s}: lung-windowed intensity plus per-cell fractions of native pixels in the aerated-lung (-950..-750 HU) and ground-glass/consolidation (-750..-200 HU) bands`,
     tabular: `MLP: ${features} inputs (standardized values + missingness indicators) -> 16 ReLU -> logit`,
     vitals: `temporal CNN: ${steps} hourly steps x ${channels} channels (6 normalized vitals + 6 observation masks) -> conv1d k5 16 ReLU -> conv1d k3 s2 16 ReLU -> global average pool -> 8 ReLU -> logit`,
   };

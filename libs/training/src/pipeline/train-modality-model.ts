@@ -17,7 +17,7 @@ export interface ModalityTrainingJob {
   batchSize: number;
   learningRate: number;
   /** ONNX input: name and shape including the symbolic batch dimension. */
-  onnxInput: { name: string; shape: (number | string)[] };
+  onnxInput: { name: string; shape: (number | string)[]; layout?: 'channels-first' };
   preprocessing: Record<string, unknown>;
 }
 
@@ -54,6 +54,7 @@ export async function trainModalityModel(job: ModalityTrainingJob, config: Train
   const onnx = exportLayersModelToOnnx(job.model, {
     inputName: job.onnxInput.name,
     inputShape: job.onnxInput.shape,
+    inputLayout: job.onnxInput.layout,
     outputName: 'logit',
     docString: `${job.modality} risk model ${config.version} (synthetic data only, not for clinical use)`,
   });
