@@ -1,0 +1,326 @@
+/**
+ * The case lifecycle in Redis (DESIGN.md 3). Each state change that must be atomic is one Lua script
+ * over the keys of one case (one hash tag, so one Cluster slot) using Redis TIME as the only clock:
+ * register -> record scores -> finalize fence (admits exactly one finalizer) -> store result (idempotent).
+ * The global deadlines ZSET is in another slot, so it is updated by separate, idempotent commands
+ * around the scripts; the sweeper treats it as a safety net, never as the source of truth.
+ */
+import {
+  FUSION_STRATEGIES,
+  MODALITY_NAME_PATTERN,
+  type FinalizeCause,
+  type FusionStrategyName,
+  type ScoreRecord,
+} from '@lf/contracts';
+import type {
+  CaseEvent,
+  CaseRegistration,
+  CaseSnapshot,
+  CaseStatus,
+  CaseView,
+  FenceOutcome,
+  RecordScoreOutcome,
+  RegisteredCase,
+  StoredResult,
+} from './case-store.types';
+import { CaseStateError } from './errors/case-state.error';
+import { CorruptCaseDataError } from './errors/corrupt-case-data.error';
+import { createKeyBuilder, type KeyBuilder } from './keys';
+import { runLuaScript } from './lua/lua-script';
+import { luaScripts } from './lua/scripts.generated';
+import type { RedisConnection } from './redis-connection';
+
+export interface CaseStoreOptions {
+  /** Approximate cap on each case's event stream (XADD MAXLEN ~). Default 100. */
+  eventsMaxLen?: number;
+}
+
+const CAUSES: readonly FinalizeCause[] = ['all-replied', 'deadline'];
+const SCORE_STATUSES: readonly string[] = ['ok', 'failed', 'invalid'];
+const FINAL_STATUSES: readonly string[] = ['complete', 'degraded', 'failed'];
+const CASE_STATUSES: readonly string[] = ['pending', 'finalizing', ...FINAL_STATUSES];
+const RECORD_OUTCOMES: readonly string[] = ['recorded', 'all-replied', 'late', 'duplicate', 'unknown-case', 'unexpected-modality'];
+const EVENT_TYPES: readonly string[] = ['submitted', 'score', 'finalized', 'late-score', 'result-stored'];
+
+export class CaseStore {
+  private readonly eventsMaxLen: number;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keys: KeyBuilder = createKeyBuilder(),
+    options: CaseStoreOptions = {},
+  ) {
+    this.eventsMaxLen = options.eventsMaxLen ?? 100;
+    if (!Number.isInteger(this.eventsMaxLen) || this.eventsMaxLen < 1) throw new Error('eventsMaxLen must be a positive integer');
+  }
+
+  /**
+   * Creates the case, its blobs and its event stream (nothing is overwritten if the id exists), then puts
+   * it in the deadlines index. Enqueue the modality jobs only after this resolves.
+   */
+  async register(reg: CaseRegistration): Promise<RegisteredCase> {
+    validateRegistration(reg);
+    const { caseId } = reg;
+    const blobModalities = Object.keys(reg.blobs);
+    const reply = await runLuaScript(
+      this.redis,
+      luaScripts.registerCase,
+      [this.keys.case(caseId), this.keys.events(caseId), ...blobModalities.map((m) => this.keys.blob(caseId, m))],
+      [
+        reg.tenant,
+        reg.expected.join(','),
+        reg.strategy,
+        reg.deadlineMs,
+        reg.ttlSeconds * 1000,
+        reg.traceId,
+        this.eventsMaxLen,
+        ...blobModalities.map((m) => reg.blobs[m]),
+      ],
+    );
+    const [created, submittedAt, deadlineAt, status] = expectTuple(reply, 4, 'registerCase') as [number, number, number, string];
+    // Also on a repeated registration of a pending case: the first attempt may have died before this ZADD.
+    if (status === 'pending') await this.redis.zadd(this.keys.deadlines(), deadlineAt, caseId);
+    return { caseId, submittedAt: Number(submittedAt), deadlineAt: Number(deadlineAt), created: created === 1 };
+  }
+
+  /** A claim-checked input, or null when it expired or never existed. */
+  readBlob(blobKey: string): Promise<Buffer | null> {
+    return this.redis.getBuffer(blobKey);
+  }
+
+  async recordScore(caseId: string, record: ScoreRecord): Promise<RecordScoreOutcome> {
+    if (!MODALITY_NAME_PATTERN.test(record.modality)) throw new Error(`recordScore: invalid modality name '${record.modality}'`);
+    if (!SCORE_STATUSES.includes(record.status)) throw new Error(`recordScore: invalid score status '${record.status}'`);
+    const reply = await runLuaScript(
+      this.redis,
+      luaScripts.recordScore,
+      [this.keys.case(caseId), this.keys.scores(caseId), this.keys.late(caseId), this.keys.events(caseId)],
+      [record.modality, JSON.stringify(record), record.status, this.eventsMaxLen],
+    );
+    if (typeof reply !== 'string' || !RECORD_OUTCOMES.includes(reply)) throw new Error(`recordScore: unexpected script reply ${JSON.stringify(reply)}`);
+    return reply as RecordScoreOutcome;
+  }
+
+  /**
+   * The finalize fence: `admitted` is true for exactly one call per case, whatever the concurrency.
+   * Only the admitted caller (or one redoing a finalization, see `FenceOutcome.resultStored`) fuses.
+   */
+  async finalize(caseId: string, cause: FinalizeCause): Promise<FenceOutcome> {
+    if (!CAUSES.includes(cause)) throw new Error(`finalize: cause must be 'all-replied' or 'deadline', got '${cause}'`);
+    const reply = await runLuaScript(
+      this.redis,
+      luaScripts.finalizeFence,
+      [this.keys.case(caseId), this.keys.scores(caseId), this.keys.result(caseId), this.keys.events(caseId)],
+      [cause, this.eventsMaxLen],
+    );
+    const [admitted, reason, now, caseFlat, scoresFlat, resultStored] = expectTuple(reply, 6, 'finalizeFence') as [
+      number,
+      string,
+      number,
+      string[],
+      string[],
+      number,
+    ];
+    if (reason === 'unknown-case') return { admitted: false, reason, now };
+    const fields = pairs(caseFlat);
+    const deadlineAt = this.int(caseId, fields, 'deadlineAt');
+    if (reason === 'not-due') return { admitted: false, reason, now, deadlineAt };
+    const snapshot = this.snapshot(caseId, fields, pairs(scoresFlat));
+    if (reason === 'admitted' && admitted === 1) return { admitted: true, now, deadlineAt, snapshot };
+    if (reason === 'already-finalized') return { admitted: false, reason, now, deadlineAt, snapshot, resultStored: resultStored === 1 };
+    throw new Error(`finalizeFence: unexpected reply (${admitted}, ${reason})`);
+  }
+
+  /**
+   * Stores the fused result of a fenced case; true if stored by this call, false if a result was already
+   * there (a redone finalization). Then drops the case from the deadlines index either way.
+   */
+  async storeResult(caseId: string, stored: StoredResult): Promise<boolean> {
+    if (!FINAL_STATUSES.includes(stored.status)) throw new Error(`storeResult: invalid final status '${stored.status}'`);
+    const reply = await runLuaScript(
+      this.redis,
+      luaScripts.storeResult,
+      [this.keys.case(caseId), this.keys.result(caseId), this.keys.events(caseId)],
+      [JSON.stringify(stored), stored.status, this.eventsMaxLen],
+    );
+    if (reply === -1) throw new CaseStateError(caseId, 'unknown-case', `storeResult: case ${caseId} does not exist (expired?)`);
+    if (reply === -2) throw new CaseStateError(caseId, 'not-fenced', `storeResult: case ${caseId} has not passed the finalize fence`);
+    if (reply !== 0 && reply !== 1) throw new Error(`storeResult: unexpected script reply ${JSON.stringify(reply)}`);
+    await this.clearDeadline(caseId);
+    return reply === 1;
+  }
+
+  /** Everything known about a case (one MULTI: a consistent view), or null if it does not exist. */
+  async get(caseId: string): Promise<CaseView | null> {
+    const keys = { case: this.keys.case(caseId), scores: this.keys.scores(caseId), late: this.keys.late(caseId), result: this.keys.result(caseId) };
+    const replies = await this.redis.multi().hgetall(keys.case).hgetall(keys.scores).hgetall(keys.late).get(keys.result).exec();
+    if (replies === null) throw new Error(`get: transaction for case ${caseId} was aborted`);
+    const values = replies.map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const [fields, scores, late, result] = values as [Record<string, string>, Record<string, string>, Record<string, string>, string | null];
+    if (Object.keys(fields).length === 0) return null;
+
+    const status = this.str(caseId, fields, 'status');
+    if (!CASE_STATUSES.includes(status)) throw new CorruptCaseDataError(caseId, `${keys.case}#status`, `unknown status '${status}'`);
+    const view: CaseView = {
+      caseId,
+      tenant: this.str(caseId, fields, 'tenant'),
+      status: status as CaseStatus,
+      expected: this.expected(caseId, fields),
+      strategy: this.strategy(caseId, fields),
+      submittedAt: this.int(caseId, fields, 'submittedAt'),
+      deadlineAt: this.int(caseId, fields, 'deadlineAt'),
+      scores: this.scoreRecords(caseId, keys.scores, scores),
+      late: this.scoreRecords(caseId, keys.late, late),
+    };
+    if (fields['finalizedAt'] !== undefined) view.finalizedAt = this.int(caseId, fields, 'finalizedAt');
+    if (fields['completedBy'] !== undefined) view.completedBy = this.cause(caseId, fields);
+    if (result !== null) view.result = this.storedResult(caseId, keys.result, result);
+    return view;
+  }
+
+  /** The case's audit trail, oldest first (capped at about `eventsMaxLen`). */
+  async events(caseId: string): Promise<CaseEvent[]> {
+    const key = this.keys.events(caseId);
+    const entries = await this.redis.xrange(key, '-', '+');
+    return entries.map(([id, flat]) => {
+      const f = pairs(flat);
+      const type = f['type'];
+      const at = Number(f['at']);
+      if (!EVENT_TYPES.includes(type) || !Number.isFinite(at)) {
+        throw new CorruptCaseDataError(caseId, `${key}#${id}`, `bad event type '${type}' or time '${f['at']}'`);
+      }
+      const event: CaseEvent = { id, type: type as CaseEvent['type'], at };
+      if (f['modality'] !== undefined) event.modality = f['modality'];
+      if (f['detail'] !== undefined) event.detail = f['detail'];
+      return event;
+    });
+  }
+
+  /** Case ids whose deadline has passed by the Redis clock, earliest first: the sweeper's work list. */
+  async dueDeadlines(limit = 100): Promise<string[]> {
+    const now = await this.now();
+    return this.redis.zrangebyscore(this.keys.deadlines(), '-inf', now, 'LIMIT', 0, limit);
+  }
+
+  async clearDeadline(caseId: string): Promise<void> {
+    await this.redis.zrem(this.keys.deadlines(), caseId);
+  }
+
+  /** Redis TIME in epoch ms: the clock every deadline and timestamp of this store uses. */
+  async now(): Promise<number> {
+    const [seconds, micros] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
+  private snapshot(caseId: string, fields: Record<string, string>, scores: Record<string, string>): CaseSnapshot {
+    return {
+      caseId,
+      tenant: this.str(caseId, fields, 'tenant'),
+      expected: this.expected(caseId, fields),
+      strategy: this.strategy(caseId, fields),
+      submittedAt: this.int(caseId, fields, 'submittedAt'),
+      deadlineAt: this.int(caseId, fields, 'deadlineAt'),
+      finalizedAt: this.int(caseId, fields, 'fencedAt'),
+      completedBy: this.cause(caseId, fields),
+      scores: this.scoreRecords(caseId, this.keys.scores(caseId), scores),
+      traceId: this.str(caseId, fields, 'traceId'),
+    };
+  }
+
+  private str(caseId: string, fields: Record<string, string>, field: string): string {
+    const value = fields[field];
+    if (value === undefined) throw new CorruptCaseDataError(caseId, `${this.keys.case(caseId)}#${field}`, 'field is missing');
+    return value;
+  }
+
+  private int(caseId: string, fields: Record<string, string>, field: string): number {
+    const raw = this.str(caseId, fields, field);
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+      throw new CorruptCaseDataError(caseId, `${this.keys.case(caseId)}#${field}`, `expected an integer, got '${raw}'`);
+    }
+    return value;
+  }
+
+  private expected(caseId: string, fields: Record<string, string>): string[] {
+    return this.str(caseId, fields, 'expected').split(',').filter(Boolean);
+  }
+
+  private strategy(caseId: string, fields: Record<string, string>): FusionStrategyName {
+    const value = this.str(caseId, fields, 'strategy');
+    if (!(FUSION_STRATEGIES as readonly string[]).includes(value)) {
+      throw new CorruptCaseDataError(caseId, `${this.keys.case(caseId)}#strategy`, `unknown strategy '${value}'`);
+    }
+    return value as FusionStrategyName;
+  }
+
+  private cause(caseId: string, fields: Record<string, string>): FinalizeCause {
+    const value = this.str(caseId, fields, 'completedBy');
+    if (!(CAUSES as readonly string[]).includes(value)) {
+      throw new CorruptCaseDataError(caseId, `${this.keys.case(caseId)}#completedBy`, `unknown cause '${value}'`);
+    }
+    return value as FinalizeCause;
+  }
+
+  private scoreRecords(caseId: string, key: string, hash: Record<string, string>): Record<string, ScoreRecord> {
+    const out: Record<string, ScoreRecord> = {};
+    for (const [modality, raw] of Object.entries(hash)) {
+      const location = `${key}#${modality}`;
+      const record = parseJson(caseId, location, raw) as Partial<ScoreRecord> | null;
+      if (typeof record !== 'object' || record === null || record.modality !== modality || !SCORE_STATUSES.includes(String(record.status))) {
+        throw new CorruptCaseDataError(caseId, location, `not a score record for '${modality}'`);
+      }
+      out[modality] = record as ScoreRecord;
+    }
+    return out;
+  }
+
+  private storedResult(caseId: string, key: string, raw: string): StoredResult {
+    const value = parseJson(caseId, key, raw) as Partial<StoredResult> | null;
+    if (typeof value !== 'object' || value === null || typeof value.fused !== 'object' || !FINAL_STATUSES.includes(String(value.status))) {
+      throw new CorruptCaseDataError(caseId, key, 'not a stored result ({fused, status})');
+    }
+    return value as StoredResult;
+  }
+}
+
+function validateRegistration(reg: CaseRegistration): void {
+  const fail = (why: string): never => {
+    throw new Error(`register(${reg.caseId}): ${why}`);
+  };
+  if (typeof reg.tenant !== 'string' || reg.tenant === '') fail('tenant is required');
+  if (reg.expected.length === 0) fail('expected needs at least one modality');
+  for (const m of reg.expected) if (!MODALITY_NAME_PATTERN.test(m)) fail(`invalid modality name '${m}'`);
+  if (new Set(reg.expected).size !== reg.expected.length) fail(`expected lists a modality twice: ${reg.expected.join(',')}`);
+  for (const [m, blob] of Object.entries(reg.blobs)) {
+    if (!reg.expected.includes(m)) fail(`blob for '${m}', which is not expected`);
+    if (!Buffer.isBuffer(blob)) fail(`blob for '${m}' must be a Buffer`);
+  }
+  if (!(FUSION_STRATEGIES as readonly string[]).includes(reg.strategy)) fail(`unknown strategy '${reg.strategy}'`);
+  if (!Number.isInteger(reg.deadlineMs) || reg.deadlineMs < 1) fail('deadlineMs must be a positive integer');
+  if (!Number.isInteger(reg.ttlSeconds) || reg.ttlSeconds < 1) fail('ttlSeconds must be a positive integer');
+  if (reg.ttlSeconds * 1000 <= reg.deadlineMs) fail(`ttlSeconds (${reg.ttlSeconds}) must exceed the deadline (${reg.deadlineMs} ms), or the case expires unfinalized`);
+}
+
+function parseJson(caseId: string, location: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw new CorruptCaseDataError(caseId, location, `invalid JSON (${(err as Error).message})`);
+  }
+}
+
+/** [k1, v1, k2, v2, ...] -> {k1: v1, ...} (HGETALL and XRANGE replies inside scripts/streams). */
+function pairs(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  return out;
+}
+
+function expectTuple(reply: unknown, length: number, script: string): unknown[] {
+  if (!Array.isArray(reply) || reply.length !== length) throw new Error(`${script}: unexpected script reply ${JSON.stringify(reply)}`);
+  return reply;
+}
