@@ -16,7 +16,8 @@ describe('modality nets', () => {
     expect(model.inputs[0].shape).toEqual([null, 32, 32, 1]);
     expect(model.outputs[0].shape).toEqual([null, 1]);
     expect(lastLayerActivation(model)).toBe('linear');
-    expect(model.countParams()).toBe(80 + 1168 + 2320 + 17);
+    // convs 80 + 1168 + 2320, dense over 16 pooled conv features + 1 pooled input channel: 17 + 1
+    expect(model.countParams()).toBe(80 + 1168 + 2320 + 18);
     model.dispose();
   });
 
