@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --n 300 --seed 4242 --drop-rate 0.1 --url http://127.0.0.1:3000 --key dev-local-key]`
+ * `npm run demo [-- --n 300 --seed 4242 --drop-rate 0.1 --url http://127.0.0.1:3000 --key lf-dev-local-key-not-secret]`
  * against a running system (`npm start`): generates a synthetic cohort, submits it through the HTTP API,
  * waits for every result and prints statuses, AUROC of the fused results next to each modality's, the
  * degraded count and submit-to-result latency percentiles (server clock: finalizedAt - submittedAt).
@@ -18,7 +18,7 @@ interface CaseResult {
 }
 
 function parseArgs(argv: string[]) {
-  const args = { n: 300, seed: 4242, dropRate: 0.1, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'dev-local-key', concurrency: 16 };
+  const args = { n: 300, seed: 4242, dropRate: 0.1, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret', concurrency: 16 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { launchSystem, SYSTEM_APPS, WORKSPACE_ROOT, type RunningSystem } from '@lf/testing';
 import { prettyLogLine } from './lib/pretty-log-line';
 
-const DEV_API_KEY = 'dev-local-key';
+const DEV_API_KEY = 'lf-dev-local-key-not-secret';
 const PORTS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 } as const;
 
 function redisAnswers(port: number, host = '127.0.0.1'): Promise<boolean> {

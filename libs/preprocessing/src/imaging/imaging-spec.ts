@@ -5,7 +5,7 @@ import { PreprocessingError } from '../errors/preprocessing-error';
  * exactly as training did.
  */
 export interface ImagingSpec {
-  /** Model input side in pixels; the tensor is [1, size, size]. */
+  /** Model input side in pixels; the tensor is [1 + bands, size, size]. */
   size: number;
   /** Hounsfield units at the window centre (lung window: -600). */
   windowCenter: number;

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'fusion-aggregator', preset: '<rootDir>/../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { BullRegistrar, getQueueToken, type WorkerHost } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { jobIds, QUEUES } from '@lf/contracts';
+import { createLogger, NestJsonLogger, startOpsServer, type Logger, type OpsServer } from '@lf/observability';
+import { CaseStore, createKeyBuilder, createRedisConnection, redactRedisUrl, waitUntilReady, type RedisConnection } from '@lf/redis';
+import { createAggregatorMetrics, type AggregatorMetrics } from './aggregator-metrics';
+import type { AggregatorConfig } from './config/aggregator.config';
+import { CaseFinalizer } from './finalize/case-finalizer';
+import { loadFusionBundle, resolveFusionBundleDir, type FusionBundle } from './fusion/fusion-bundle';
+import { FusionEngine } from './fusion/fusion-engine';
+import { AggregatorModule } from './nest/aggregator.module';
+import { createFinalizeCaseProcessor } from './nest/finalize-case.processor';
+import { DeadlineSweeper } from './sweeper/deadline-sweeper';
+import { redisNextDeadline } from './sweeper/next-deadline';
+
+export interface RunningAggregator {
+  config: AggregatorConfig;
+  logger: Logger;
+  metrics: AggregatorMetrics;
+  bundle: FusionBundle;
+  finalizer: CaseFinalizer;
+  sweeper: DeadlineSweeper;
+  ops: OpsServer;
+  app: INestApplicationContext;
+  /** Stop the sweeper and the worker (in-flight jobs finish, bounded by LF_SHUTDOWN_TIMEOUT_MS), close everything. Idempotent. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+export interface BootstrapAggregatorOptions {
+  logger?: Logger;
+  /** Start the sweeper (default true; tests drive `sweeper.sweepOnce()` themselves). */
+  startSweeper?: boolean;
+}
+
+/**
+ * Boots the aggregator: ops server (live at once, ready later) -> Redis (worker + fail-fast producer
+ * connection) -> fusion bundle (sha256-checked) -> Nest context with the fusion-queue processor ->
+ * start consuming -> start the deadline sweeper.
+ */
+export async function bootstrapAggregator(config: AggregatorConfig, options: BootstrapAggregatorOptions = {}): Promise<RunningAggregator> {
+  const logger = options.logger ?? createLogger({ app: 'fusion-aggregator', level: config.logLevel });
+  const metrics = createAggregatorMetrics();
+  const keys = createKeyBuilder(config.keyNamespace);
+
+  const connections: RedisConnection[] = [];
+  const connect = (role: 'worker' | 'producer') => {
+    const connection = createRedisConnection(config.redis.target, { role, name: `fusion-aggregator:${role}` });
+    let last = -Infinity;
+    connection.on('error', (err: Error) => {
+      if (Date.now() - last < 10_000) return;
+      last = Date.now();
+      logger.warn('Redis connection error', { role, err });
+    });
+    connections.push(connection);
+    return connection;
+  };
+  const workerConnection = connect('worker');
+  const producer = connect('producer');
+
+  let ready = false;
+  let stopping = false;
+  const ops = await startOpsServer({
+    port: config.ops.port,
+    host: config.ops.host,
+    metrics: metrics.base,
+    isReady: async () => ready && !stopping && (await producer.ping()) === 'PONG',
+  });
+
+  let bundle: FusionBundle | undefined;
+  let app: INestApplicationContext | undefined;
+  let fusionQueue: Queue | undefined;
+  const closeResources = async () => {
+    await bundle?.close().catch(() => undefined);
+    await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await ops.close();
+  };
+
+  let sweeper: DeadlineSweeper;
+  let finalizer: CaseFinalizer;
+  let worker: WorkerHost['worker'] | undefined;
+  try {
+    await waitUntilReady(producer);
+    const store = new CaseStore(producer, keys);
+    const dir = await resolveFusionBundleDir(config.modelsDir, config.fusionVersion);
+    bundle = await loadFusionBundle(dir);
+    logger.info('fusion bundle loaded', { version: bundle.version, dir, defaultStrategy: bundle.defaultStrategy, strategies: [...bundle.strategies] });
+
+    finalizer = new CaseFinalizer({
+      store,
+      fusion: new FusionEngine(bundle),
+      metrics,
+      logger,
+      recoveryGraceMs: config.recoveryGraceMs,
+      // The case is done: its delayed deadline trigger would only find it finalized. Not when that job is the caller.
+      afterStored: async (caseId, source, cause) => {
+        if (source === 'job' && cause === 'deadline') return;
+        await fusionQueue?.remove(jobIds.finalize(caseId, 'deadline'));
+      },
+    });
+    sweeper = new DeadlineSweeper({
+      store,
+      finalizer,
+      metrics,
+      logger,
+      intervalMs: config.sweep.intervalMs,
+      batchSize: config.sweep.batchSize,
+      nextDeadline: redisNextDeadline(producer, keys),
+    });
+
+    const processor = createFinalizeCaseProcessor({ connection: workerConnection, prefix: keys.queuePrefix(QUEUES.fusion), concurrency: config.concurrency, logger });
+    const fusionQueuePrefix = keys.queuePrefix(QUEUES.fusion);
+    app = await NestFactory.createApplicationContext(
+      AggregatorModule.forRoot({ workerConnection, producerConnection: producer, fusionQueuePrefix, finalizer, processor }),
+      { logger: new NestJsonLogger(logger.child({ component: 'nest' })), abortOnError: false },
+    );
+    fusionQueue = app.get<Queue>(getQueueToken(QUEUES.fusion));
+    await app.get(BullRegistrar).register();
+    worker = app.get<WorkerHost>(processor).worker;
+    if (options.startSweeper ?? true) sweeper.start();
+    ready = true;
+    logger.info('aggregator started', {
+      redis: redactRedisUrl(config.redis.url),
+      concurrency: config.concurrency,
+      sweepIntervalMs: config.sweep.intervalMs,
+      opsPort: ops.port,
+      fusionVersion: bundle.version,
+    });
+  } catch (error) {
+    logger.error('aggregator failed to start', { err: error as Error });
+    await app?.close().catch(() => undefined);
+    await closeResources();
+    throw error;
+  }
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason = 'shutdown'): Promise<void> => {
+    shuttingDown ??= (async () => {
+      stopping = true;
+      logger.info('shutting down: no new jobs, finishing in-flight finalizations', { reason, timeoutMs: config.shutdownTimeoutMs });
+      const drained = await withTimeout(Promise.all([sweeper.stop(), worker?.close() ?? Promise.resolve()]), config.shutdownTimeoutMs);
+      if (!drained) logger.warn('in-flight finalizations did not finish in time; the sweeper of a live replica (or of the next start) redoes them');
+      await withTimeout(app?.close() ?? Promise.resolve(), 2_000);
+      await closeResources();
+      logger.info('stopped');
+    })();
+    return shuttingDown;
+  };
+
+  if (!bundle || !app) throw new Error('unreachable: aggregator started without bundle or app');
+  return { config, logger, metrics, bundle, finalizer: finalizer!, sweeper: sweeper!, ops, app, shutdown };
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,128 @@
+import type { FusedRisk, ScoreRecord } from '@lf/contracts';
+import { createLogger, createMetrics } from '@lf/observability';
+import type { CaseSnapshot, FenceOutcome, StoredResult } from '@lf/redis';
+import { createAggregatorMetrics } from '../aggregator-metrics';
+import { FusionEngine } from '../fusion/fusion-engine';
+import { CaseFinalizer } from './case-finalizer';
+
+const params = { prior: 0.1, riskBands: { moderate: 0.05, high: 0.2 }, logOdds: { weights: { tabular: 1, vitals: 1 } } };
+const engine = new FusionEngine({ params, strategies: new Set(['log-odds'] as const), defaultStrategy: 'log-odds' });
+
+const ok = (modality: string, probability: number): ScoreRecord => ({
+  modality,
+  status: 'ok',
+  probability,
+  logit: 0,
+  modelId: modality,
+  modelVersion: '1.0.0',
+  latencyMs: 1,
+  qualityFlags: [],
+});
+
+const snapshot = (over: Partial<CaseSnapshot> = {}): CaseSnapshot => ({
+  caseId: 'c1',
+  tenant: 't',
+  expected: ['tabular', 'vitals'],
+  strategy: 'log-odds',
+  submittedAt: 1000,
+  deadlineAt: 3000,
+  finalizedAt: 1200,
+  completedBy: 'all-replied',
+  scores: { tabular: ok('tabular', 0.2), vitals: ok('vitals', 0.7) },
+  traceId: 'trace',
+  ...over,
+});
+
+function setup(fence: FenceOutcome, storeReturns = true) {
+  const stored: StoredResult[] = [];
+  const cleared: string[] = [];
+  const after: string[] = [];
+  const store = {
+    finalize: jest.fn(async () => fence),
+    storeResult: jest.fn(async (_id: string, result: StoredResult) => {
+      stored.push(result);
+      return storeReturns;
+    }),
+    clearDeadline: jest.fn(async (id: string) => {
+      cleared.push(id);
+    }),
+  };
+  const metrics = createAggregatorMetrics(createMetrics('test', { defaultMetrics: false }));
+  const finalizer = new CaseFinalizer({
+    store,
+    fusion: engine,
+    metrics,
+    logger: createLogger({ app: 'test', sink: () => undefined }),
+    recoveryGraceMs: 1000,
+    afterStored: async (caseId) => {
+      after.push(caseId);
+    },
+  });
+  return { finalizer, store, stored, cleared, after, metrics };
+}
+
+describe('CaseFinalizer', () => {
+  it('fuses and stores the admitted snapshot, counting it once', async () => {
+    const { finalizer, stored, after, metrics } = setup({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() });
+    expect(await finalizer.finalize('c1', 'all-replied', 'job')).toEqual({ outcome: 'finalized', status: 'complete', completedBy: 'all-replied' });
+    expect(stored).toHaveLength(1);
+    const expected: FusedRisk = await engine.fuse('log-odds', [
+      { modality: 'tabular', status: 'ok', probability: 0.2, logit: 0 },
+      { modality: 'vitals', status: 'ok', probability: 0.7, logit: 0 },
+    ]);
+    expect(stored[0]).toEqual({ status: 'complete', fused: expected });
+    expect(after).toEqual(['c1']);
+    expect((await metrics.casesFinalized.get()).values).toEqual([{ labels: { cause: 'all-replied', status: 'complete' }, value: 1 }]);
+    const latency = await metrics.caseLatency.get();
+    expect(latency.values.find((v) => v.metricName === 'lf_case_latency_seconds_sum')!.value).toBeCloseTo(0.2);
+  });
+
+  it('stores a degraded result when a modality is missing, and failed when none is usable', async () => {
+    const degraded = setup({ admitted: true, now: 3000, snapshot: snapshot({ completedBy: 'deadline', scores: { vitals: ok('vitals', 0.7) } }) });
+    expect(await degraded.finalizer.finalize('c1', 'deadline', 'sweeper')).toMatchObject({ status: 'degraded' });
+    const failed = setup({ admitted: true, now: 3000, snapshot: snapshot({ completedBy: 'deadline', scores: {} }) });
+    expect(await failed.finalizer.finalize('c1', 'deadline', 'sweeper')).toMatchObject({ status: 'failed' });
+    expect(failed.stored[0].fused.probability).toBe(0.1);
+  });
+
+  it('does nothing more for a case whose result is stored (a duplicate trigger)', async () => {
+    const { finalizer, stored, cleared } = setup({ admitted: false, reason: 'already-finalized', now: 5000, snapshot: snapshot(), resultStored: true });
+    expect(await finalizer.finalize('c1', 'all-replied', 'job')).toEqual({ outcome: 'duplicate' });
+    expect(stored).toEqual([]);
+    expect(cleared).toEqual([]);
+  });
+
+  it('clears a stale deadline entry when the sweeper finds the case done', async () => {
+    const { finalizer, cleared } = setup({ admitted: false, reason: 'already-finalized', now: 5000, snapshot: snapshot(), resultStored: true });
+    await finalizer.finalize('c1', 'deadline', 'sweeper');
+    expect(cleared).toEqual(['c1']);
+  });
+
+  it('leaves a fresh fence to its finalizer, and redoes one that is older than the grace period', async () => {
+    const fresh = setup({ admitted: false, reason: 'already-finalized', now: 1500, snapshot: snapshot(), resultStored: false });
+    expect(await fresh.finalizer.finalize('c1', 'deadline', 'sweeper')).toEqual({ outcome: 'in-progress' });
+    expect(fresh.stored).toEqual([]);
+
+    const stale = setup({ admitted: false, reason: 'already-finalized', now: 2300, snapshot: snapshot(), resultStored: false });
+    expect(await stale.finalizer.finalize('c1', 'deadline', 'sweeper')).toEqual({ outcome: 'recovered', status: 'complete', completedBy: 'all-replied' });
+    expect(stale.stored).toHaveLength(1);
+  });
+
+  it('does not count a redo that lost the race to store', async () => {
+    const { finalizer, metrics, after } = setup({ admitted: false, reason: 'already-finalized', now: 9000, snapshot: snapshot(), resultStored: false }, false);
+    expect(await finalizer.finalize('c1', 'deadline', 'sweeper')).toEqual({ outcome: 'duplicate' });
+    expect((await metrics.casesFinalized.get()).values).toEqual([]);
+    expect(after).toEqual([]);
+  });
+
+  it('reports how long until a not-yet-due deadline', async () => {
+    const { finalizer } = setup({ admitted: false, reason: 'not-due', now: 2000, deadlineAt: 2750 });
+    expect(await finalizer.finalize('c1', 'deadline', 'job')).toEqual({ outcome: 'not-due', remainingMs: 750 });
+  });
+
+  it('drops the deadline entry of an unknown (expired) case', async () => {
+    const { finalizer, cleared } = setup({ admitted: false, reason: 'unknown-case', now: 1 });
+    expect(await finalizer.finalize('gone', 'deadline', 'sweeper')).toEqual({ outcome: 'unknown-case' });
+    expect(cleared).toEqual(['gone']);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Finalizes one case: the fence, then the idempotent steps (fuse the frozen snapshot, store the result).
+ *
+ * Exactly once comes from the store's Lua fence, not from this code: any number of callers (job replicas,
+ * duplicated or redelivered triggers, two sweepers) may call `finalize` for the same case; one is admitted.
+ * Everyone else returns early. The result is a pure function of the snapshot (same strategy, same
+ * params, same records), and storeResult is SET NX, so redoing the steps after a crash (a fenced case with
+ * no result after `recoveryGraceMs`) stores the same result once and counts it once.
+ */
+import type { FinalizeCause, FusedRisk } from '@lf/contracts';
+import type { Logger } from '@lf/observability';
+import type { CaseSnapshot, CaseStore, FinalCaseStatus } from '@lf/redis';
+import type { AggregatorMetrics } from '../aggregator-metrics';
+import type { FusionEngine } from '../fusion/fusion-engine';
+import { buildEvidence, decideStatus } from './evidence';
+
+export type FinalizeSource = 'job' | 'sweeper';
+
+export type FinalizeResult =
+  /** This call passed the fence (or redid a crashed finalization) and stored the result. */
+  | { outcome: 'finalized' | 'recovered'; status: FinalCaseStatus; completedBy: FinalizeCause }
+  /** Someone stored the result already (or stores it concurrently: `stored` false on our redo). */
+  | { outcome: 'duplicate' }
+  /** Fenced by another finalizer less than `recoveryGraceMs` ago, result not stored yet: leave it to them. */
+  | { outcome: 'in-progress' }
+  /** A deadline trigger ahead of the Redis clock, or an all-replied trigger with replies missing. */
+  | { outcome: 'not-due'; remainingMs: number }
+  | { outcome: 'unknown-case' };
+
+export interface CaseFinalizerDeps {
+  store: Pick<CaseStore, 'finalize' | 'storeResult' | 'clearDeadline'>;
+  fusion: Pick<FusionEngine, 'fuse' | 'strategyFor'>;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+  /** How long a fenced case may stay without a result before another finalizer redoes it. */
+  recoveryGraceMs: number;
+  /**
+   * Called after this call stored a result. The aggregator drops the case's delayed 'deadline' job here
+   * (one cheap removal instead of a pointless job run later). Errors are logged, never thrown.
+   */
+  afterStored?: (caseId: string, source: FinalizeSource, cause: FinalizeCause) => Promise<void>;
+}
+
+export class CaseFinalizer {
+  constructor(private readonly deps: CaseFinalizerDeps) {}
+
+  async finalize(caseId: string, cause: FinalizeCause, source: FinalizeSource): Promise<FinalizeResult> {
+    const started = process.hrtime.bigint();
+    const result = await this.attempt(caseId, cause, source);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.deps.metrics.finalizeOutcomes.inc({ source, outcome: result.outcome });
+    this.deps.metrics.finalizeDuration.observe({ outcome: result.outcome }, seconds);
+    return result;
+  }
+
+  private async attempt(caseId: string, cause: FinalizeCause, source: FinalizeSource): Promise<FinalizeResult> {
+    const { store, recoveryGraceMs } = this.deps;
+    const fence = await store.finalize(caseId, cause);
+    if (fence.admitted && fence.snapshot) return this.complete(fence.snapshot, 'finalized', source, cause);
+
+    switch (fence.reason) {
+      case 'unknown-case':
+        // Expired or never registered: drop any stale deadline entry so the sweeper stops seeing it.
+        if (cause === 'deadline') await store.clearDeadline(caseId);
+        return { outcome: 'unknown-case' };
+      case 'not-due':
+        return { outcome: 'not-due', remainingMs: Math.max(0, (fence.deadlineAt ?? fence.now) - fence.now) };
+      case 'already-finalized': {
+        if (fence.resultStored) {
+          // storeResult removes the deadline entry itself; this covers a crash between its two steps.
+          if (source === 'sweeper') await store.clearDeadline(caseId);
+          return { outcome: 'duplicate' };
+        }
+        const snapshot = fence.snapshot;
+        if (!snapshot || fence.now - snapshot.finalizedAt < recoveryGraceMs) return { outcome: 'in-progress' };
+        this.deps.logger.warn('redoing a finalization that did not store its result', {
+          caseId,
+          traceId: snapshot.traceId,
+          fencedMsAgo: fence.now - snapshot.finalizedAt,
+        });
+        return this.complete(snapshot, 'recovered', source, cause);
+      }
+      default:
+        throw new Error(`finalize(${caseId}): unexpected fence outcome ${JSON.stringify({ admitted: fence.admitted, reason: fence.reason })}`);
+    }
+  }
+
+  private async complete(
+    snapshot: CaseSnapshot,
+    outcome: 'finalized' | 'recovered',
+    source: FinalizeSource,
+    trigger: FinalizeCause,
+  ): Promise<FinalizeResult> {
+    const { store, fusion, metrics, logger } = this.deps;
+    const { caseId, traceId } = snapshot;
+    const log = logger.child({ caseId, traceId });
+
+    const evidence = buildEvidence(snapshot.expected, snapshot.scores);
+    const used = fusion.strategyFor(snapshot.strategy);
+    if (used !== snapshot.strategy) {
+      metrics.strategyFallbacks.inc({ requested: snapshot.strategy });
+      log.warn('requested strategy is not in the fusion bundle; using the default', { requested: snapshot.strategy, used });
+    }
+    const fused: FusedRisk = await fusion.fuse(snapshot.strategy, evidence);
+    const status = decideStatus(evidence, fused);
+
+    const stored = await store.storeResult(caseId, { fused, status });
+    if (!stored) return { outcome: 'duplicate' };
+
+    const latencySeconds = Math.max(0, snapshot.finalizedAt - snapshot.submittedAt) / 1000;
+    metrics.casesFinalized.inc({ cause: snapshot.completedBy, status });
+    metrics.caseLatency.observe({ cause: snapshot.completedBy }, latencySeconds);
+    log.info('case finalized', {
+      status,
+      completedBy: snapshot.completedBy,
+      strategy: fused.strategy,
+      missing: evidence.filter((e) => e.status === 'missing').map((e) => e.modality),
+      notOk: evidence.filter((e) => e.status === 'failed' || e.status === 'invalid').map((e) => e.modality),
+      latencyMs: snapshot.finalizedAt - snapshot.submittedAt,
+      source,
+      ...(outcome === 'recovered' ? { recovered: true } : {}),
+    });
+    if (this.deps.afterStored) {
+      await this.deps.afterStored(caseId, source, trigger).catch((err: Error) => log.warn('after-store step failed', { err }));
+    }
+    return { outcome, status, completedBy: snapshot.completedBy };
+  }
+}

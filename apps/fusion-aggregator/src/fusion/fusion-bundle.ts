@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { FUSION_STRATEGIES, modelManifestSchema, type FusionStrategyName, type ModelManifest } from '@lf/contracts';
+import { fusionParamsSchema, type AttentionRunner, type FusionParams } from '@lf/fusion';
+
+/**
+ * The fusion bundle: `models/fusion/<version>/manifest.json` (kind 'fusion') whose `fusion.params` are
+ * the FusionParams of every strategy and whose `model.onnx` is the attention module
+ * (inputs calibrated_logits/mask [N, M], outputs fused_logit [N, 1] / weights [N, M]).
+ * The ONNX file's sha256 is checked against the manifest before a session is created, like every model.
+ */
+export interface FusionBundle {
+  version: string;
+  dir: string;
+  params: FusionParams;
+  /** The trained default (`fusion.defaultStrategy`); used when a case asks for a strategy this bundle lacks. */
+  defaultStrategy: FusionStrategyName;
+  /** Present when the manifest names an ONNX file (the attention module). */
+  attention?: AttentionRunner;
+  /** Strategies this bundle can run (params section present, and the session for attention). */
+  strategies: ReadonlySet<FusionStrategyName>;
+  close(): Promise<void>;
+}
+
+export class FusionBundleError extends Error {
+  constructor(readonly dir: string, reason: string) {
+    super(`fusion bundle ${dir}: ${reason}`);
+    this.name = 'FusionBundleError';
+  }
+}
+
+const VERSION = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
+
+/** Highest semantic version first; a pre-release sorts before its release (1.0.0-smoke < 1.0.0). */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [VERSION.exec(a)!, VERSION.exec(b)!];
+  for (let i = 1; i <= 3; i++) if (Number(x[i]) !== Number(y[i])) return Number(x[i]) - Number(y[i]);
+  if (x[4] === y[4]) return 0;
+  if (x[4] === undefined) return 1;
+  if (y[4] === undefined) return -1;
+  return x[4] < y[4] ? -1 : 1;
+}
+
+export async function resolveFusionBundleDir(modelsDir: string, pinnedVersion?: string): Promise<string> {
+  const base = join(modelsDir, 'fusion');
+  if (pinnedVersion) return join(base, pinnedVersion);
+  let names: string[];
+  try {
+    names = await readdir(base);
+  } catch {
+    throw new FusionBundleError(base, `not found (run npm run train, or set LF_MODELS_DIR)`);
+  }
+  const versions = names.filter((n) => VERSION.test(n)).sort(compareVersions);
+  if (versions.length === 0) throw new FusionBundleError(base, 'no version folders');
+  return join(base, versions[versions.length - 1]);
+}
+
+/** The strategies `params` (and an attention runner) can serve. */
+export function availableStrategies(params: FusionParams, hasAttentionRunner: boolean): Set<FusionStrategyName> {
+  const out = new Set<FusionStrategyName>();
+  if (params.weightedMean) out.add('weighted-mean');
+  if (params.logOdds) out.add('log-odds');
+  if (params.stacking) out.add('stacking');
+  if (params.attention && hasAttentionRunner) out.add('attention');
+  return out;
+}
+
+export async function loadFusionBundle(dir: string): Promise<FusionBundle> {
+  const fail = (reason: string): never => {
+    throw new FusionBundleError(dir, reason);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  } catch (err) {
+    return fail(`cannot read manifest.json (${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+  }
+  const parsed = modelManifestSchema.safeParse(raw);
+  if (!parsed.success) return fail(`invalid manifest: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const manifest: ModelManifest = parsed.data;
+  if (manifest.kind !== 'fusion') fail(`manifest kind is '${manifest.kind}', expected 'fusion'`);
+  if (manifest.version !== basename(dir)) fail(`manifest version ${manifest.version} does not match its folder`);
+
+  const section = manifest.fusion ?? {};
+  const params = fusionParamsSchema.safeParse(section['params']);
+  if (!params.success) return fail(`fusion.params: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const declaredDefault = section['defaultStrategy'];
+  if (declaredDefault !== undefined && !(FUSION_STRATEGIES as readonly unknown[]).includes(declaredDefault)) {
+    fail(`fusion.defaultStrategy must be one of ${FUSION_STRATEGIES.join(', ')}`);
+  }
+
+  let session: ort.InferenceSession | undefined;
+  if (manifest.file) {
+    if (!manifest.sha256) fail('manifest names a file but no sha256');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, manifest.file));
+    } catch (err) {
+      return fail(`cannot read ${manifest.file} (${(err as NodeJS.ErrnoException).code})`);
+    }
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== manifest.sha256) fail(`sha256 mismatch: manifest says ${manifest.sha256}, ${manifest.file} is ${actual}`);
+    // A plain Uint8Array view: onnxruntime checks `instanceof Uint8Array` (see tools/jest/node-environment.js).
+    session = await ort.InferenceSession.create(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    });
+    for (const name of ['calibrated_logits', 'mask']) if (!session.inputNames.includes(name)) fail(`${manifest.file} has no input '${name}'`);
+    for (const name of ['fused_logit', 'weights']) if (!session.outputNames.includes(name)) fail(`${manifest.file} has no output '${name}'`);
+  }
+
+  const attention = session ? attentionOnnxRunner(session) : undefined;
+  const strategies = availableStrategies(params.data, attention !== undefined);
+  const defaultStrategy = (declaredDefault as FusionStrategyName | undefined) ?? [...strategies][0];
+  if (defaultStrategy === undefined) fail('fusion.params configures no strategy');
+  if (!strategies.has(defaultStrategy)) fail(`fusion.defaultStrategy '${defaultStrategy}' is not configured in fusion.params`);
+
+  return {
+    version: manifest.version,
+    dir,
+    params: params.data,
+    defaultStrategy,
+    ...(attention ? { attention } : {}),
+    strategies,
+    close: async () => {
+      await session?.release();
+    },
+  };
+}
+
+/** The attention strategy's runner backed by the exported ONNX module, one case per call (a run is microseconds). */
+export function attentionOnnxRunner(session: ort.InferenceSession): AttentionRunner {
+  return async ({ calibratedLogits, mask }) => {
+    const m = mask.length;
+    const out = await session.run({
+      calibrated_logits: new ort.Tensor('float32', calibratedLogits, [1, m]),
+      mask: new ort.Tensor('float32', mask, [1, m]),
+    });
+    return { fusedLogit: (out['fused_logit'].data as Float32Array)[0], weights: Array.from(out['weights'].data as Float32Array) };
+  };
+}

@@ -1,0 +1,69 @@
+import { createLogger, createMetrics } from '@lf/observability';
+import { createAggregatorMetrics } from '../aggregator-metrics';
+import type { FinalizeResult } from '../finalize/case-finalizer';
+import { DeadlineSweeper } from './deadline-sweeper';
+
+function setup(due: string[][], outcome: (id: string) => FinalizeResult | Error) {
+  const calls: string[] = [];
+  const metrics = createAggregatorMetrics(createMetrics('test', { defaultMetrics: false }));
+  let sweep = 0;
+  const sweeper = new DeadlineSweeper({
+    store: { dueDeadlines: async () => due[Math.min(sweep++, due.length - 1)] },
+    finalizer: {
+      finalize: async (id, cause, source) => {
+        calls.push(`${id}:${cause}:${source}`);
+        const r = outcome(id);
+        if (r instanceof Error) throw r;
+        return r;
+      },
+    },
+    metrics,
+    logger: createLogger({ app: 'test', sink: () => undefined }),
+    intervalMs: 20,
+    batchSize: 2,
+  });
+  return { sweeper, calls, metrics };
+}
+
+describe('DeadlineSweeper', () => {
+  it('finalizes every due case with cause deadline, and survives one failing', async () => {
+    const { sweeper, calls, metrics } = setup([['a', 'b']], (id) => (id === 'a' ? new Error('redis blip') : { outcome: 'finalized', status: 'failed', completedBy: 'deadline' }));
+    expect(await sweeper.sweepOnce()).toEqual({ due: 2, settled: 1 });
+    expect(calls).toEqual(['a:deadline:sweeper', 'b:deadline:sweeper']);
+    expect((await metrics.sweepErrors.get()).values[0].value).toBe(1);
+    expect((await metrics.dueDeadlines.get()).values[0].value).toBe(2);
+  });
+
+  it('does not count fences held by a live finalizer as progress', async () => {
+    const { sweeper } = setup([['a', 'b']], () => ({ outcome: 'in-progress' }));
+    expect(await sweeper.sweepOnce()).toEqual({ due: 2, settled: 0 });
+  });
+
+  it('sweeps again at once after a full batch with progress, then on the interval; stop waits', async () => {
+    const { sweeper, calls } = setup([['a', 'b'], ['c'], []], () => ({ outcome: 'duplicate' }));
+    sweeper.start();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.map((c) => c.split(':')[0])).toEqual(['a', 'b', 'c']);
+    await sweeper.stop();
+    const after = calls.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls.length).toBe(after);
+  });
+});
+
+describe('DeadlineSweeper.nextDelay', () => {
+  const opts = { intervalMs: 250, batchSize: 100, minWakeMs: 5 };
+  it('sleeps until the next deadline, within [minWakeMs, intervalMs]', () => {
+    expect(DeadlineSweeper.nextDelay({ due: 0, settled: 0 }, { deadlineAt: 1040, now: 1000 }, opts)).toBe(41);
+    expect(DeadlineSweeper.nextDelay({ due: 0, settled: 0 }, { deadlineAt: 1001, now: 1000 }, opts)).toBe(5);
+    expect(DeadlineSweeper.nextDelay({ due: 0, settled: 0 }, { deadlineAt: 9000, now: 1000 }, opts)).toBe(250);
+    expect(DeadlineSweeper.nextDelay({ due: 0, settled: 0 }, null, opts)).toBe(250);
+  });
+  it('keeps going through a backlog, but does not spin on fences held by others', () => {
+    expect(DeadlineSweeper.nextDelay({ due: 100, settled: 3 }, { deadlineAt: 900, now: 1000 }, opts)).toBe(0);
+    expect(DeadlineSweeper.nextDelay({ due: 4, settled: 0 }, { deadlineAt: 900, now: 1000 }, opts)).toBe(250);
+  });
+  it('backs off after a failed sweep', () => {
+    expect(DeadlineSweeper.nextDelay(undefined, undefined, opts)).toBe(250);
+  });
+});

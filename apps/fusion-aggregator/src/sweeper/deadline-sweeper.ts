@@ -1,0 +1,120 @@
+/**
+ * The deadline safety net (DESIGN.md 3), and the precise deadline clock.
+ *
+ * Every case's deadline also has a delayed BullMQ job, but a job can be lost (Redis failover, a queue wiped
+ * by hand, an enqueue that failed after registration), and a case fenced by a finalizer that then crashed
+ * has no result yet. The deadlines ZSET keeps every registered case until its result is stored, so polling
+ * it (by the Redis clock) finds both: each due case is finalized directly with cause 'deadline'. Any number
+ * of aggregator replicas may sweep at once: the fence admits one finalization per case, the others return early.
+ *
+ * Why it also wakes up for the next deadline instead of only every `intervalMs`: BullMQ promotes delayed
+ * jobs from a blocking Redis call whose timeout Redis checks at its `hz` rate (10/s by default), so on a
+ * quiet system a deadline job runs 0-100 ms late. Sleeping exactly until the earliest pending deadline (by
+ * the Redis clock, re-read on every wake) finalizes deadline cases within a few milliseconds.
+ */
+import type { Logger } from '@lf/observability';
+import type { CaseStore } from '@lf/redis';
+import type { AggregatorMetrics } from '../aggregator-metrics';
+import type { CaseFinalizer } from '../finalize/case-finalizer';
+
+/** The earliest pending deadline and the Redis time it was read at (ms), or null when none is pending. */
+export type NextDeadline = () => Promise<{ deadlineAt: number; now: number } | null>;
+
+export interface DeadlineSweeperOptions {
+  store: Pick<CaseStore, 'dueDeadlines'>;
+  finalizer: Pick<CaseFinalizer, 'finalize'>;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+  /** The longest sleep between sweeps. */
+  intervalMs: number;
+  /** Due cases taken per sweep; a full batch that made progress is followed by another sweep at once. */
+  batchSize: number;
+  /** When given, the sweeper sleeps only until the next deadline (but at least `minWakeMs`). */
+  nextDeadline?: NextDeadline;
+  /** Floor for deadline-driven sleeps, so a burst of deadlines is handled in batches. Default 5 ms. */
+  minWakeMs?: number;
+}
+
+export interface SweepResult {
+  due: number;
+  /** Due cases that left the index (finalized, recovered, found done or gone); the rest are held by a live finalizer. */
+  settled: number;
+}
+
+export class DeadlineSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: DeadlineSweeperOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops scheduling and waits for the sweep in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One sweep over up to `batchSize` due cases. */
+  async sweepOnce(): Promise<SweepResult> {
+    const { store, finalizer, metrics, logger, batchSize } = this.options;
+    const due = await store.dueDeadlines(batchSize);
+    metrics.dueDeadlines.set(due.length);
+    const outcomes = await Promise.all(
+      due.map((caseId) =>
+        finalizer.finalize(caseId, 'deadline', 'sweeper').then(
+          (r) => r.outcome,
+          (err: Error) => {
+            metrics.sweepErrors.inc();
+            logger.warn('sweeper could not finalize a case', { caseId, err });
+            return 'error' as const;
+          },
+        ),
+      ),
+    );
+    return { due: due.length, settled: outcomes.filter((o) => o !== 'in-progress' && o !== 'not-due' && o !== 'error').length };
+  }
+
+  /** How long to sleep after a sweep (pure, exported for tests). */
+  static nextDelay(
+    sweep: SweepResult | undefined,
+    next: { deadlineAt: number; now: number } | null | undefined,
+    options: { intervalMs: number; batchSize: number; minWakeMs: number },
+  ): number {
+    if (sweep === undefined) return options.intervalMs; // the sweep failed: back off
+    if (sweep.due >= options.batchSize && sweep.settled > 0) return 0; // a backlog: keep going
+    // Due cases that no sweep could settle are fenced by a live (or crashed) finalizer: their grace period,
+    // not the deadline, decides when to look again, so do not spin on them.
+    if (sweep.due > 0 && sweep.settled === 0) return options.intervalMs;
+    if (!next) return options.intervalMs;
+    const untilDue = next.deadlineAt - next.now + 1; // ZRANGEBYSCORE -inf now is inclusive: due at deadlineAt
+    return Math.min(options.intervalMs, Math.max(options.minWakeMs, untilDue));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = undefined));
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    const { intervalMs, batchSize, minWakeMs = 5, nextDeadline } = this.options;
+    let sweep: SweepResult | undefined;
+    let next: { deadlineAt: number; now: number } | null | undefined;
+    try {
+      sweep = await this.sweepOnce();
+      if (nextDeadline) next = await nextDeadline();
+    } catch (err) {
+      this.options.metrics.sweepErrors.inc();
+      this.options.logger.warn('deadline sweep failed', { err: err as Error });
+    }
+    this.schedule(DeadlineSweeper.nextDelay(sweep, next, { intervalMs, batchSize, minWakeMs }));
+  }
+}

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'gateway', preset: '<rootDir>/../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,82 @@
+import { DEFAULT_MODALITY_REGISTRY, modalityRegistryFromEnv, type ModalityRegistryEntry } from '@lf/contracts';
+import { planCase, type CasePlan } from './case-plan';
+
+const defaults = { strategy: 'log-odds' as const, deadlineMs: 2000 };
+const tabular = { ageYears: 70, labs: { crp: { value: 12, unit: 'mg/L' } } };
+const vitals = { samples: [{ t: '2024-01-01T00:00:00Z', heartRate: 90 }] };
+const imaging = { format: 'png', data: 'iVBORw0KGgo=' };
+
+function plan(body: unknown, registry: readonly ModalityRegistryEntry[] = DEFAULT_MODALITY_REGISTRY): CasePlan {
+  const outcome = planCase(body, registry, defaults);
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  return outcome.plan;
+}
+
+describe('planCase', () => {
+  it('expects the present enabled modalities in registry order, with defaults', () => {
+    const p = plan({ patientRef: 'p', inputs: { vitals, tabular } });
+    expect(p.expected).toEqual(['tabular', 'vitals']);
+    expect(p.ignored).toEqual([]);
+    expect(p.strategy).toBe('log-odds');
+    expect(p.deadlineMs).toBe(2000);
+  });
+
+  it('takes strategy and deadline from the body', () => {
+    const p = plan({ patientRef: 'p', inputs: { tabular }, strategy: 'attention', deadlineMs: 750 });
+    expect([p.strategy, p.deadlineMs]).toEqual(['attention', 750]);
+  });
+
+  it('stores each expected input as JSON with schema defaults and without unknown fields', () => {
+    const p = plan({ patientRef: 'p', inputs: { imaging: { ...imaging, extra: 'x' }, tabular } });
+    expect(JSON.parse(p.blobs['imaging'].toString('utf8'))).toEqual({ ...imaging, windowCenter: -600, windowWidth: 1500 });
+    expect(JSON.parse(p.blobs['tabular'].toString('utf8'))).toEqual(tabular);
+    expect(Object.keys(p.blobs)).toEqual(['imaging', 'tabular']);
+  });
+
+  it('never puts the patient reference into a blob', () => {
+    const p = plan({ patientRef: 'MRN-998877', inputs: { imaging, tabular, vitals } });
+    for (const blob of Object.values(p.blobs)) expect(blob.toString('utf8')).not.toContain('MRN-998877');
+  });
+
+  it('ignores (and reports) inputs of a disabled modality', () => {
+    const registry = modalityRegistryFromEnv({ LF_MODALITIES_DISABLED: 'imaging' });
+    const p = plan({ patientRef: 'p', inputs: { imaging, vitals } }, registry);
+    expect(p.expected).toEqual(['vitals']);
+    expect(p.ignored).toEqual(['imaging']);
+    expect(p.blobs['imaging']).toBeUndefined();
+  });
+
+  it('rejects a body whose only inputs belong to disabled modalities', () => {
+    const registry = modalityRegistryFromEnv({ LF_MODALITIES_DISABLED: 'imaging' });
+    const outcome = planCase({ patientRef: 'p', inputs: { imaging } }, registry, defaults);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors[0]).toMatchObject({ path: 'inputs', message: expect.stringContaining('ignored: imaging') });
+  });
+
+  it('passes through the input of a registered modality that has no schema in the contracts', () => {
+    const registry = [...DEFAULT_MODALITY_REGISTRY, { name: 'notes', queue: 'notes', model: 'notes', enabled: true }];
+    const p = plan({ patientRef: 'p', inputs: { tabular, notes: { text: 'short of breath' } } }, registry);
+    expect(p.expected).toEqual(['tabular', 'notes']);
+    expect(JSON.parse(p.blobs['notes'].toString('utf8'))).toEqual({ text: 'short of breath' });
+  });
+
+  it('reports unknown input keys as ignored', () => {
+    expect(plan({ patientRef: 'p', inputs: { tabular, ecg: { leads: 12 } } }).ignored).toEqual(['ecg']);
+  });
+
+  it.each([
+    ['truncated', 'iVBORw0KGgoA' + 'A'],
+    ['bad padding', 'iVBORw0KGgo=='],
+    ['non-zero trailing bits', 'iVBORw0KGgp='],
+  ])('rejects %s imaging base64 naming inputs.imaging.data', (_label, data) => {
+    const outcome = planCase({ patientRef: 'p', inputs: { imaging: { format: 'png', data } } }, DEFAULT_MODALITY_REGISTRY, defaults);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors.map((e) => e.path)).toEqual(['inputs.imaging.data']);
+  });
+
+  it('returns the schema errors for an invalid body', () => {
+    const outcome = planCase({ inputs: { tabular: { ageYears: -1 } } }, DEFAULT_MODALITY_REGISTRY, defaults);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors.map((e) => e.path).sort()).toEqual(['inputs.tabular.ageYears', 'patientRef']);
+  });
+});

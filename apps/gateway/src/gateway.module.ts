@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { CaseStore } from '@lf/redis';
+import { CasesController } from './cases/cases.controller';
+import type { CaseSubmissionService } from './cases/case-submission.service';
+import type { GatewayMetrics } from './gateway-metrics';
+import { CASE_READER, CASE_SUBMISSION, GATEWAY_METRICS, READINESS } from './gateway.tokens';
+import { OpsController, type Readiness } from './health/ops.controller';
+
+export interface GatewayModuleDeps {
+  submission: CaseSubmissionService;
+  store: Pick<CaseStore, 'get'>;
+  metrics: GatewayMetrics;
+  readiness: Readiness;
+}
+
+/**
+ * HTTP only. Connections, queues and the case store are built (and closed, in order) by createGateway,
+ * which hands them in here: nothing in this module declares a BullMQ processor or opens a Worker, so the
+ * gateway can never start consuming jobs.
+ */
+@Module({})
+export class GatewayModule {
+  static forRoot(deps: GatewayModuleDeps): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [CasesController, OpsController],
+      providers: [
+        { provide: CASE_SUBMISSION, useValue: deps.submission },
+        { provide: CASE_READER, useValue: deps.store },
+        { provide: GATEWAY_METRICS, useValue: deps.metrics },
+        { provide: READINESS, useValue: deps.readiness },
+      ],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+// The gateway process: HTTP API for hospital systems. Validates and registers cases, enqueues one score
+// job per expected modality plus the deadline trigger, and serves case results. It only produces jobs.
+import { ConfigError, createLogger } from '@lf/observability';
+import { redactRedisUrl } from '@lf/redis';
+import { gatewayConfigFromEnv, type GatewayConfig } from './config/gateway.config';
+import { createGateway } from './create-gateway';
+
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = gatewayConfigFromEnv(process.env);
+  } catch (error) {
+    createLogger({ app: 'gateway' }).error(error instanceof ConfigError ? error.message : `configuration error: ${(error as Error).message}`);
+    process.exit(78); // EX_CONFIG
+  }
+
+  const logger = createLogger({ app: 'gateway', level: config.logLevel });
+  const gateway = await createGateway(config, { logger }).catch((err: Error) => {
+    logger.error('gateway failed to start', { err, redis: redactRedisUrl(config.redis.url) });
+    process.exit(1);
+  });
+  const url = await gateway.listen().catch(async (err: Error) => {
+    logger.error('gateway could not listen', { err, host: config.host, port: config.port });
+    await gateway.close().catch(() => undefined);
+    process.exit(1);
+  });
+  logger.info('gateway listening', {
+    url,
+    redis: redactRedisUrl(config.redis.url),
+    modalities: config.registry.filter((e) => e.enabled).map((e) => e.name),
+    tenants: config.apiKeys.tenants,
+    defaultStrategy: config.defaultStrategy,
+    defaultDeadlineMs: config.defaultDeadlineMs,
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info('shutting down: closing the server, finishing in-flight requests', { signal, timeoutMs: config.shutdownTimeoutMs });
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    gateway.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: Error) => {
+        logger.error('shutdown failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+void main();

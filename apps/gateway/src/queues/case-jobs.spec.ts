@@ -1,0 +1,41 @@
+import { DEFAULT_MODALITY_REGISTRY, defaultJobOptions } from '@lf/contracts';
+import { createKeyBuilder } from '@lf/redis';
+import { caseJobs } from './case-jobs';
+
+const keys = createKeyBuilder();
+const caseId = '01900000-0000-7000-8000-000000000abc';
+
+describe('caseJobs', () => {
+  const jobs = caseJobs({ caseId, expected: ['tabular', 'vitals'], traceId: 't1', submittedAt: 1000, deadlineAt: 3500 }, DEFAULT_MODALITY_REGISTRY, keys, 4);
+
+  it('makes one claim-check score job per expected modality on its registry queue', () => {
+    expect(jobs.score.map((s) => s.queue)).toEqual(['tabular', 'vitals']);
+    expect(jobs.score[0].job).toEqual({
+      name: 'score-modality',
+      data: { caseId, modality: 'tabular', blobKey: keys.blob(caseId, 'tabular'), traceId: 't1', submittedAt: 1000 },
+      opts: { ...defaultJobOptions, attempts: 4, jobId: `${caseId}-tabular` },
+    });
+  });
+
+  it('delays the deadline trigger by the case budget', () => {
+    expect(jobs.deadline).toMatchObject({
+      name: 'finalize-case',
+      data: { caseId, cause: 'deadline', traceId: 't1' },
+      opts: { jobId: `${caseId}-deadline`, delay: 2500 },
+    });
+  });
+
+  it('uses job ids without ":"', () => {
+    for (const id of [...jobs.score.map((s) => s.job.opts.jobId), jobs.deadline.opts.jobId]) expect(id).not.toContain(':');
+  });
+
+  it('follows the registry queue name, not the modality name', () => {
+    const registry = [{ name: 'vitals', queue: 'vitals-v2', model: 'vitals', enabled: true }];
+    expect(caseJobs({ caseId, expected: ['vitals'], traceId: 't', submittedAt: 0, deadlineAt: 1 }, registry, keys).score[0].queue).toBe('vitals-v2');
+  });
+
+  it('refuses a modality that is not enabled', () => {
+    const registry = [{ name: 'vitals', queue: 'vitals', model: 'vitals', enabled: false }];
+    expect(() => caseJobs({ caseId, expected: ['vitals'], traceId: 't', submittedAt: 0, deadlineAt: 1 }, registry, keys)).toThrow(/not an enabled/);
+  });
+});

@@ -1,0 +1,50 @@
+import { Queue } from 'bullmq';
+import { QUEUES, type ModalityRegistryEntry } from '@lf/contracts';
+import type { KeyBuilder, RedisConnection } from '@lf/redis';
+import { BulkAdder } from './bulk-adder';
+import type { CaseJobs } from './case-jobs';
+
+/**
+ * The gateway only produces: plain BullMQ `Queue` objects (never a Worker, never a module with a
+ * @Processor), one per enabled registry queue plus the fusion queue, all on the gateway's fail-fast
+ * producer connection. A passed ioredis instance is shared by BullMQ and never closed by it; the app
+ * closes it after the queues.
+ */
+export class CaseProducer {
+  private readonly queues = new Map<string, Queue>();
+  private readonly adders = new Map<string, BulkAdder<unknown>>();
+
+  constructor(connection: RedisConnection, registry: readonly ModalityRegistryEntry[], keys: KeyBuilder) {
+    const names = new Set([...registry.filter((e) => e.enabled).map((e) => e.queue), QUEUES.fusion]);
+    for (const name of names) {
+      const queue = new Queue(name, { connection, prefix: keys.queuePrefix(name) });
+      // Errors surface through the add promises; an unhandled 'error' event would crash the process.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+      this.adders.set(name, new BulkAdder(queue as unknown as ConstructorParameters<typeof BulkAdder<unknown>>[0]));
+    }
+  }
+
+  /** Enqueues a case's score jobs and its deadline trigger; resolves once Redis has them all. */
+  async enqueue(jobs: CaseJobs): Promise<void> {
+    await Promise.all([
+      ...jobs.score.map(({ queue, job }) => this.adder(queue).add(job)),
+      this.adder(QUEUES.fusion).add(jobs.deadline),
+    ]);
+  }
+
+  queue(name: string): Queue | undefined {
+    return this.queues.get(name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.adders.values()].map((a) => a.drain()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private adder(queue: string): BulkAdder<unknown> {
+    const adder = this.adders.get(queue);
+    if (!adder) throw new Error(`no producer for queue '${queue}'`);
+    return adder;
+  }
+}
