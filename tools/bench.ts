@@ -1,0 +1,143 @@
+/**
+ * `npm run bench [-- --rate 100 --seconds 20 --concurrency 64 --url ... --key ...]` against a running system
+ * (`npm start`). Two phases, each `--seconds` long:
+ *   fixed rate  - open loop at `--rate` cases/s: submit-to-result latency p50/p95/p99 (server clock,
+ *                 finalizedAt - submittedAt, so the client's own scheduling noise is excluded);
+ *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
+ *                 wall time) and the same latency percentiles.
+ * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), scraped every 500 ms.
+ * Writes reports/bench.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { generateCohort } from '@lf/cohort';
+import { percentile } from './lib/percentile';
+
+const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 };
+
+function parseArgs(argv: string[]) {
+  const args = { rate: 100, seconds: 20, concurrency: 64, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--url') args.url = value;
+    else if (flag === '--key') args.key = value;
+    else if (flag === '--rate' || flag === '--seconds' || flag === '--concurrency') {
+      const num = Number(value);
+      if (!(num > 0)) throw new Error(`${flag} must be a positive number, got '${value}'`);
+      args[flag.slice(2) as 'rate' | 'seconds' | 'concurrency'] = num;
+    } else throw new Error(`unknown argument '${flag}' (expected --rate, --seconds, --concurrency, --url, --key)`);
+  }
+  return args;
+}
+
+const toMs = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const headers = { authorization: `Bearer ${args.key}`, 'content-type': 'application/json' };
+  if (!(await fetch(`${args.url}/health/ready`).catch(() => undefined))?.ok) throw new Error(`the gateway at ${args.url} is not ready: run \`npm start\` first`);
+  // A pool of realistic bodies (all three modalities, mixed image formats), reused round robin.
+  const bodies = [...generateCohort({ seed: 5150, n: 200, naturalMissingness: false, imagingFormat: 'mixed' })].map((c) => JSON.stringify({ ...c.request, deadlineMs: 5000 }));
+  let next = 0;
+  const submit = async (): Promise<string | undefined> => {
+    const response = await fetch(`${args.url}/v1/cases`, { method: 'POST', headers, body: bodies[next++ % bodies.length] });
+    if (response.status !== 202) return undefined;
+    return ((await response.json()) as { caseId: string }).caseId;
+  };
+
+  const peakRss: Record<string, number> = {};
+  let scraping = true;
+  const host = new URL(args.url).hostname;
+  const scraper = (async () => {
+    while (scraping) {
+      await Promise.all(Object.entries(OPS).map(async ([app, port]) => {
+        const text = await fetch(`http://${host}:${port}/metrics`).then((r) => r.text()).catch(() => '');
+        const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
+        if (match) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
+      }));
+      await sleep(500);
+    }
+  })();
+
+  const collect = async (ids: string[]) => {
+    const latencies: number[] = [];
+    const finalizedAt: number[] = [];
+    const statuses: Record<string, number> = {};
+    let index = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (index < ids.length) {
+        const id = ids[index++];
+        for (let tries = 0; tries < 400; tries++) {
+          const body = (await (await fetch(`${args.url}/v1/cases/${id}`, { headers })).json()) as { status: string; submittedAt: string; finalizedAt?: string };
+          if (body.status !== 'pending') {
+            statuses[body.status] = (statuses[body.status] ?? 0) + 1;
+            latencies.push(toMs(body.finalizedAt!) - toMs(body.submittedAt));
+            finalizedAt.push(toMs(body.finalizedAt!));
+            break;
+          }
+          await sleep(50);
+        }
+      }
+    }));
+    return { latencies, finalizedAt, statuses };
+  };
+  const summary = (latencies: number[]) => ({ p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) });
+
+  // Phase 1: open loop at a fixed rate.
+  console.error(`fixed rate: ${args.rate} cases/s for ${args.seconds} s ...`);
+  const fixedIds: Promise<string | undefined>[] = [];
+  const started = Date.now();
+  for (let k = 0; k < args.rate * args.seconds; k++) {
+    const due = started + (k * 1000) / args.rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    fixedIds.push(submit());
+  }
+  const fixedAccepted = (await Promise.all(fixedIds)).filter((id): id is string => id !== undefined);
+  const fixed = await collect(fixedAccepted);
+
+  // Phase 2: closed loop at saturation.
+  console.error(`saturation: ${args.concurrency} concurrent submitters for ${args.seconds} s ...`);
+  const satIds: string[] = [];
+  let rejected = 0;
+  const satStart = Date.now();
+  await Promise.all(Array.from({ length: args.concurrency }, async () => {
+    while (Date.now() - satStart < args.seconds * 1000) {
+      const id = await submit();
+      if (id) satIds.push(id);
+      else rejected++;
+    }
+  }));
+  const submitSeconds = (Date.now() - satStart) / 1000;
+  const sat = await collect(satIds);
+  const first = Math.min(...sat.finalizedAt);
+  const last = Math.max(...sat.finalizedAt);
+  scraping = false;
+  await scraper;
+
+  const report = {
+    at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length },
+    fixedRate: { targetPerSecond: args.rate, seconds: args.seconds, accepted: fixedAccepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies) },
+    saturation: {
+      concurrency: args.concurrency,
+      submitted: satIds.length,
+      rejected,
+      submittedPerSecond: Math.round(satIds.length / submitSeconds),
+      fusedPerSecond: Math.round(sat.finalizedAt.length / Math.max(0.001, (last - satStart) / 1000)),
+      finalizationSpanSeconds: (last - first) / 1000,
+      statuses: sat.statuses,
+      latencyMs: summary(sat.latencies),
+    },
+    peakRssMb: Object.fromEntries(Object.entries(peakRss).map(([app, bytes]) => [app, Math.round(bytes / 1048576)])),
+  };
+  mkdirSync('reports', { recursive: true });
+  writeFileSync('reports/bench.json', JSON.stringify(report, null, 2) + '\n');
+  console.log(JSON.stringify(report, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
