@@ -14,7 +14,7 @@ interface CaseResult {
   status: string;
   submittedAt: string | number;
   finalizedAt?: string | number;
-  result?: { probability: number; completedBy: string; modalities: Record<string, { status: string; probability?: number }> };
+  result?: { probability: number | null; completedBy: string; modalities: Record<string, { status: string; probability?: number }> };
 }
 
 function parseArgs(argv: string[]) {
@@ -94,7 +94,8 @@ async function main() {
     const ys = pairs.map(([, y]) => y);
     return ys.includes(0) && ys.includes(1) ? auroc(pairs.map(([p]) => p), ys) : NaN;
   };
-  rows.push(['fused', String(fused.length), aurocOf(results.flatMap((r, i) => (r.result ? [[r.result.probability, labels[i]] as [number, number]] : [])))]);
+  // A 'failed' case (no usable modality) has no probability: it is counted in the statuses, not scored.
+  rows.push(['fused', String(fused.filter((r) => r.result!.probability !== null).length), aurocOf(results.flatMap((r, i) => (typeof r.result?.probability === 'number' ? [[r.result.probability, labels[i]] as [number, number]] : [])))]);
   for (const modality of ['imaging', 'tabular', 'vitals']) {
     const pairs = results.flatMap((r, i) => {
       const m = r.result?.modalities[modality];

@@ -94,6 +94,7 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
       metrics,
       logger,
       recoveryGraceMs: config.recoveryGraceMs,
+      inputGraceMs: config.inputGraceMs,
       // The case is done: its delayed deadline trigger would only find it finalized. Not when that job is the caller.
       afterStored: async (caseId, source, cause) => {
         if (source === 'job' && cause === 'deadline') return;

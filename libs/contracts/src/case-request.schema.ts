@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStrictBase64 } from './strict-base64';
 
 /**
  * The JSON body a hospital system POSTs to /v1/cases, and what the cohort generator writes.
@@ -9,7 +10,7 @@ import { z } from 'zod';
 const base64 = z
   .string()
   .min(1, 'must not be empty')
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64 (RFC 4648, no line breaks)');
+  .refine(isStrictBase64, 'must be base64 (RFC 4648 standard alphabet, no line breaks, not truncated)');
 
 export const IMAGING_FORMATS = ['dicom', 'png', 'raw'] as const;
 export const RAW_DTYPES = ['int16', 'uint16', 'float32', 'uint8'] as const;

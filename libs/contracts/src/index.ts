@@ -5,3 +5,4 @@ export * from './model-manifest.schema';
 export * from './queues';
 export * from './modality-registry';
 export * from './job-options';
+export * from './strict-base64';

@@ -135,7 +135,12 @@ export class CaseStore {
    * Stores the fused result of a fenced case; true if stored by this call, false if a result was already
    * there (a redone finalization). Then drops the case from the deadlines index either way.
    */
-  async storeResult(caseId: string, stored: StoredResult): Promise<boolean> {
+  /**
+   * `inputs`: once the result is stored, shorten the TTL of these modalities' input blobs to `graceMs`
+   * (never lengthen it): PHI is kept no longer than needed and Redis memory is released, while a worker
+   * that is merely late still finds its input and publishes a real (late) score.
+   */
+  async storeResult(caseId: string, stored: StoredResult, inputs?: { modalities: readonly string[]; graceMs: number }): Promise<boolean> {
     if (!FINAL_STATUSES.includes(stored.status)) throw new Error(`storeResult: invalid final status '${stored.status}'`);
     const reply = await runLuaScript(
       this.redis,
@@ -147,6 +152,11 @@ export class CaseStore {
     if (reply === -2) throw new CaseStateError(caseId, 'not-fenced', `storeResult: case ${caseId} has not passed the finalize fence`);
     if (reply !== 0 && reply !== 1) throw new Error(`storeResult: unexpected script reply ${JSON.stringify(reply)}`);
     await this.clearDeadline(caseId);
+    if (reply === 1 && inputs && inputs.modalities.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const modality of inputs.modalities) pipeline.call('PEXPIRE', this.keys.blob(caseId, modality), Math.max(1, Math.round(inputs.graceMs)), 'LT');
+      await pipeline.exec();
+    }
     return reply === 1;
   }
 

@@ -110,6 +110,21 @@ describe('register', () => {
     const expiry = await Promise.all(caseKeys.map((k) => redis.call('PEXPIRETIME', k)));
     expect(expiry).toEqual(caseKeys.map(() => submittedAt + 120_000));
   });
+
+  it('shortens (never lengthens) the inputs\' TTL to the grace period once the result is stored', async () => {
+    const reg = registration({ expected: ['imaging', 'tabular'], ttlSeconds: 3600, deadlineMs: 100 });
+    const { deadlineAt } = await store.register(reg);
+    await untilRedisTime(store, deadlineAt);
+    expect((await store.finalize(reg.caseId, 'deadline')).admitted).toBe(true);
+    expect(await store.storeResult(reg.caseId, result('degraded'), { modalities: reg.expected, graceMs: 5_000 })).toBe(true);
+    const blobTtl = Number(await redis.call('PTTL', keys.blob(reg.caseId, 'imaging')));
+    expect(blobTtl).toBeGreaterThan(0);
+    expect(blobTtl).toBeLessThanOrEqual(5_000);
+    expect(Number(await redis.call('PTTL', keys.case(reg.caseId)))).toBeGreaterThan(3_000_000);
+    // A second store (a redone finalization) changes nothing, and a longer grace never extends the TTL.
+    expect(await store.storeResult(reg.caseId, result('degraded'), { modalities: reg.expected, graceMs: 600_000 })).toBe(false);
+    expect(Number(await redis.call('PTTL', keys.blob(reg.caseId, 'imaging')))).toBeLessThanOrEqual(5_000);
+  });
 });
 
 describe('recordScore', () => {

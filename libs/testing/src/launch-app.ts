@@ -51,7 +51,9 @@ export async function launchApp(
   spec: AppSpec,
   options: { onLine?: (app: string, line: string) => void; readyTimeoutMs?: number; inheritEnv?: boolean } = {},
 ): Promise<LaunchedApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+  // LF_CPU_PROF_DIR=tmp/prof npm start: each app writes a V8 CPU profile there when it exits.
+  const profile = process.env['LF_CPU_PROF_DIR'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['LF_CPU_PROF_DIR']] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', spec.entry], {
     cwd: WORKSPACE_ROOT,
     env: { ...(options.inheritEnv === false ? { PATH: process.env['PATH'] ?? '' } : process.env), ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,6 +12,7 @@ describe('aggregatorConfigFromEnv', () => {
       concurrency: 64,
       sweep: { intervalMs: 250, batchSize: 100 },
       recoveryGraceMs: 2000,
+      inputGraceMs: 60_000,
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
     });

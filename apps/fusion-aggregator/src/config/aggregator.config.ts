@@ -13,6 +13,7 @@ export interface AggregatorConfig {
   concurrency: number;
   sweep: { intervalMs: number; batchSize: number };
   recoveryGraceMs: number;
+  inputGraceMs: number;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -35,6 +36,8 @@ const aggregatorEnvSchema = z.object({
   LF_SWEEP_INTERVAL_MS: envFields.int({ min: 10, max: 60_000, default: 250 }),
   LF_SWEEP_BATCH: envFields.int({ min: 1, max: 10_000, default: 100 }),
   LF_FINALIZE_RECOVERY_MS: envFields.int({ min: 100, max: 600_000, default: 2000 }),
+  /** Inputs are kept this long after finalization so a late worker can still score them, then they expire. */
+  LF_INPUT_GRACE_MS: envFields.int({ min: 1000, max: 86_400_000, default: 60_000 }),
   LF_LOG_LEVEL: envFields.logLevel(),
   LF_SHUTDOWN_TIMEOUT_MS: envFields.int({ min: 0, max: 600_000, default: 10_000 }),
 });
@@ -57,6 +60,7 @@ export function aggregatorConfigFromEnv(env: Env): AggregatorConfig {
     concurrency: own.LF_AGGREGATOR_CONCURRENCY,
     sweep: { intervalMs: own.LF_SWEEP_INTERVAL_MS, batchSize: own.LF_SWEEP_BATCH },
     recoveryGraceMs: own.LF_FINALIZE_RECOVERY_MS,
+    inputGraceMs: own.LF_INPUT_GRACE_MS,
     logLevel: own.LF_LOG_LEVEL,
     shutdownTimeoutMs: own.LF_SHUTDOWN_TIMEOUT_MS,
   };

@@ -34,6 +34,8 @@ export interface CaseFinalizerDeps {
   logger: Logger;
   /** How long a fenced case may stay without a result before another finalizer redoes it. */
   recoveryGraceMs: number;
+  /** How long inputs stay after finalization (for late workers) before they expire. */
+  inputGraceMs?: number;
   /**
    * Called after this call stored a result. The aggregator drops the case's delayed 'deadline' job here
    * (one cheap removal instead of a pointless job run later). Errors are logged, never thrown.
@@ -104,7 +106,7 @@ export class CaseFinalizer {
     const fused: FusedRisk = await fusion.fuse(snapshot.strategy, evidence);
     const status = decideStatus(evidence, fused);
 
-    const stored = await store.storeResult(caseId, { fused, status });
+    const stored = await store.storeResult(caseId, { fused, status }, { modalities: snapshot.expected, graceMs: this.deps.inputGraceMs ?? 60_000 });
     if (!stored) return { outcome: 'duplicate' };
 
     const latencySeconds = Math.max(0, snapshot.finalizedAt - snapshot.submittedAt) / 1000;

@@ -87,14 +87,48 @@ export function preprocessImaging(input: ImagingInput, spec: ImagingSpec): Imagi
 
   const bands = spec.bands ?? [];
   const plane = spec.size * spec.size;
-  const tensor = new Float32Array(plane * (1 + bands.length));
-  const channels = [intensity, ...bands.map((band) => bandIndicator(image, intensity, spec, band))];
-  channels.forEach((channel, c) => {
-    const resampled = resample2d(channel, image.width, image.height, spec.size, spec.size);
-    // Resampling weights are convex, so values stay in [0, 1] up to rounding; clamp that rounding away.
-    for (let i = 0; i < plane; i++) tensor[c * plane + i] = Math.min(1, Math.max(0, resampled[i]));
-  });
-  return { tensor, shape: [channels.length, spec.size, spec.size], qualityFlags: flags };
+  const channelCount = 1 + bands.length;
+  const tensor = new Float32Array(plane * channelCount);
+  if (image.width % spec.size === 0 && image.height % spec.size === 0) {
+    // The common case (a 256/512 slice into 32x32): area averaging is a plain block mean, so every channel
+    // is accumulated in one pass over the pixels instead of a full-resolution array and two separable
+    // resampling passes per channel (3.6 ms -> well under 1 ms per 256x256 slice).
+    blockMeanChannels(image, intensity, spec, bands, tensor);
+  } else {
+    const channels = [intensity, ...bands.map((band) => bandIndicator(image, intensity, spec, band))];
+    channels.forEach((channel, c) => {
+      const resampled = resample2d(channel, image.width, image.height, spec.size, spec.size);
+      for (let i = 0; i < plane; i++) tensor[c * plane + i] = resampled[i];
+    });
+  }
+  // Averaging weights are convex, so values stay in [0, 1] up to rounding; clamp that rounding away.
+  for (let i = 0; i < tensor.length; i++) tensor[i] = Math.min(1, Math.max(0, tensor[i]));
+  return { tensor, shape: [channelCount, spec.size, spec.size], qualityFlags: flags };
+}
+
+/** Block means of the intensity and of each band's indicator, for sides that are multiples of spec.size. */
+function blockMeanChannels(image: DecodedImage, intensity: Float64Array, spec: ImagingSpec, bands: [number, number][], out: Float32Array): void {
+  const size = spec.size;
+  const plane = size * size;
+  const fx = image.width / size;
+  const fy = image.height / size;
+  const sums = new Float64Array(out.length);
+  const windowLow = spec.windowCenter - spec.windowWidth / 2;
+  for (let y = 0; y < image.height; y++) {
+    const rowCell = Math.floor(y / fy) * size;
+    for (let x = 0; x < image.width; x++) {
+      const i = y * image.width + x;
+      const cell = rowCell + Math.floor(x / fx);
+      const v = intensity[i];
+      sums[cell] += v;
+      if (bands.length > 0) {
+        const hu = image.kind === 'hu' ? image.values[i] : windowLow + (image.invert ? 1 - v : v) * spec.windowWidth;
+        for (let b = 0; b < bands.length; b++) if (hu >= bands[b][0] && hu < bands[b][1]) sums[(b + 1) * plane + cell] += 1;
+      }
+    }
+  }
+  const area = fx * fy;
+  for (let k = 0; k < out.length; k++) out[k] = sums[k] / area;
 }
 
 /**

@@ -1,7 +1,5 @@
+import { isStrictBase64 } from '@lf/contracts';
 import { PreprocessingError } from '../errors/preprocessing-error';
-
-// RFC 4648 standard alphabet; padding optional (the contract regex allows unpadded data), but only at the end.
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Decodes base64 without Node's silent leniency: `Buffer.from(s, 'base64')` skips invalid characters
@@ -11,13 +9,6 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function parseBase64Strict(text: unknown, field: string): Buffer {
   if (typeof text !== 'string') throw new PreprocessingError('bad_encoding', field, 'must be a base64 string');
   if (text.length === 0) throw new PreprocessingError('bad_encoding', field, 'must not be empty');
-  if (!BASE64.test(text)) {
-    throw new PreprocessingError(
-      'bad_encoding',
-      field,
-      'is not base64 (RFC 4648 standard alphabet, no whitespace or line breaks)',
-    );
-  }
   // Count padding by hand: a /=+$/ replace would scan and copy a possibly 40 MB string.
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
@@ -25,6 +16,13 @@ export function parseBase64Strict(text: unknown, field: string): Buffer {
   // One leftover character carries only 6 bits: no byte can end there, so the text was cut.
   if (end % 4 === 1 || (padded && text.length % 4 !== 0)) {
     throw new PreprocessingError('bad_encoding', field, 'has an impossible base64 length (truncated or mis-padded)');
+  }
+  if (!isStrictBase64(text)) {
+    throw new PreprocessingError(
+      'bad_encoding',
+      field,
+      'is not base64 (RFC 4648 standard alphabet, no whitespace or line breaks)',
+    );
   }
   return Buffer.from(text, 'base64');
 }

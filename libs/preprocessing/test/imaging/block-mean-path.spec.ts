@@ -1,0 +1,39 @@
+import { encodeRawInt16 } from '@lf/cohort';
+import { preprocessImaging, DEFAULT_IMAGING_SPEC, resample2d, windowIntensity } from '../../src';
+
+// Sides that are multiples of the model size take a one-pass block-mean path; other sides go through the
+// general separable resampler. Both must give the same tensor for the same picture.
+describe('imaging block-mean fast path', () => {
+  const hu = (w: number, h: number) =>
+    Int16Array.from({ length: w * h }, (_, i) => {
+      const x = i % w;
+      const y = Math.floor(i / w);
+      return Math.round(-1000 + 1100 * (0.5 + 0.5 * Math.sin(x / 7) * Math.cos(y / 5)));
+    });
+  const raw = (w: number, h: number) => ({ format: 'raw' as const, dtype: 'int16' as const, width: w, height: h, data: encodeRawInt16(hu(w, h)).toString('base64') });
+
+  it('intensity channel equals the general separable resampler on the windowed image', () => {
+    const w = 128;
+    const { tensor } = preprocessImaging(raw(w, w), DEFAULT_IMAGING_SPEC);
+    const windowed = Float64Array.from(hu(w, w), (v) => windowIntensity(v, DEFAULT_IMAGING_SPEC.windowCenter, DEFAULT_IMAGING_SPEC.windowWidth));
+    const expected = resample2d(windowed, w, w, 32, 32);
+    let maxDiff = 0;
+    for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(tensor[i] - expected[i]));
+    expect(maxDiff).toBeLessThan(1e-6);
+  });
+
+  it('band channels equal the exact fraction of pixels in each band per block', () => {
+    const w = 64;
+    const values = hu(w, w);
+    const { tensor } = preprocessImaging(raw(w, w), DEFAULT_IMAGING_SPEC);
+    const plane = 32 * 32;
+    const [[lo1, hi1], [lo2, hi2]] = DEFAULT_IMAGING_SPEC.bands!;
+    for (const cell of [0, 33, 517, 1023]) {
+      const cy = Math.floor(cell / 32);
+      const cx = cell % 32;
+      const block = [0, 1, w, w + 1].map((d) => values[(2 * cy) * w + 2 * cx + d]);
+      expect(tensor[plane + cell]).toBeCloseTo(block.filter((v) => v >= lo1 && v < hi1).length / 4, 6);
+      expect(tensor[2 * plane + cell]).toBeCloseTo(block.filter((v) => v >= lo2 && v < hi2).length / 4, 6);
+    }
+  });
+});
