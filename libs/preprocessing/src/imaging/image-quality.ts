@@ -20,16 +20,14 @@ export function imageQualityFlags(image: DecodedImage, intensity: Float64Array, 
   let white = 0;
   let min = Infinity;
   let max = -Infinity;
-  // For PNG we only know intensity; map back to HU through the window it was rendered with.
-  const toHu =
-    image.kind === 'hu'
-      ? (i: number) => image.values[i]
-      : (i: number) => {
-          const w = image.sourceWindow ?? { center: -600, width: 1500 };
-          return w.center - w.width / 2 + image.values[i] * w.width;
-        };
+  // For PNG we only know intensity; map back to HU through the window it was rendered with. The branch
+  // stays outside the per-pixel loop (this runs over every native pixel of every image).
+  const w = image.sourceWindow ?? { center: -600, width: 1500 };
+  const huScale = image.kind === 'hu' ? 1 : w.width;
+  const huOffset = image.kind === 'hu' ? 0 : w.center - w.width / 2;
+  const values = image.values;
   for (let i = 0; i < intensity.length; i++) {
-    if (toHu(i) < AIR_HU) air++;
+    if (huOffset + values[i] * huScale < AIR_HU) air++;
     const v = intensity[i];
     if (v >= 1) white++;
     if (v < min) min = v;
