@@ -1,4 +1,4 @@
-import { imagingInputSchema, type ModelManifest } from '@lf/contracts';
+import { storedImagingInputSchema, type ModelManifest } from '@lf/contracts';
 import { parseModalityInput, type ModalityDefinition } from '@lf/modality-worker';
 import { preprocessImaging, type ImagingSpec } from '@lf/preprocessing';
 
@@ -9,14 +9,14 @@ function imagingSpec(manifest: ModelManifest): ImagingSpec {
   return spec as ImagingSpec;
 }
 
-/** One CT/X-ray slice (DICOM, PNG or raw array) -> windowed [1, size, size] intensity. */
+/** One CT/X-ray slice (DICOM, PNG or raw array) -> [1 + bands, size, size]: windowed intensity and tissue-band fractions. */
 export const imagingModality: ModalityDefinition = {
   name: 'imaging',
   modelName: 'imaging',
   defaultOpsPort: 3011,
   checkManifest: (manifest) => void imagingSpec(manifest),
   preprocess(input, manifest) {
-    const slice = parseModalityInput(imagingInputSchema, input, 'inputs.imaging');
+    const slice = parseModalityInput(storedImagingInputSchema, input, 'inputs.imaging');
     const { tensor, shape, qualityFlags } = preprocessImaging(slice, imagingSpec(manifest));
     return { tensor, shape, qualityFlags };
   },
