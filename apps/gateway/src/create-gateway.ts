@@ -10,7 +10,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
 import { installApiKeyAuth, installHttpMetrics } from './http/fastify-hooks';
 import { ProblemFilter } from './http/problem.filter';
-import { throttled } from './http/throttled';
+import { throttled } from '@lf/observability';
 import { CaseProducer } from './queues/case-producer';
 
 export interface Gateway {

@@ -11,7 +11,7 @@ export { MicroBatcher, type MicroBatcherOptions } from './batching/micro-batcher
 export { ModelRegistry, type ModelRegistryOptions, type ReloadResult } from './model/model-registry';
 export { LoadedModel, type BatchingOptions } from './model/loaded-model';
 export { loadModelArtifact, type ModelArtifact } from './model/load-model-artifact';
-export { ModelIntegrityError } from './model/model-integrity.error';
+export { ModelIntegrityError } from '@lf/model-artifacts';
 export { compareModelVersions, resolveModelVersion, isModelVersion } from './model/model-versions';
 export type { ModelRunner, ModelRunnerFactory } from './model/model-runner';
 export { onnxRunnerFactory, type OnnxRunnerOptions } from './model/onnx-model-runner';

@@ -31,3 +31,4 @@ export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/sta
 export { ConfigError } from './config/config-error';
 export { parseEnv, collectConfigProblems, type Env } from './config/parse-env';
 export { envFields, type IntFieldOptions } from './config/env-fields';
+export * from './throttled';

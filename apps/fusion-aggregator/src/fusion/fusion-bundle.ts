@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { FUSION_STRATEGIES, modelManifestSchema, type FusionStrategyName, type ModelManifest } from '@lf/contracts';
+import { FUSION_STRATEGIES, type FusionStrategyName, type ModelManifest } from '@lf/contracts';
 import { fusionParamsSchema, type AttentionRunner, type FusionParams } from '@lf/fusion';
+import { attentionOnnxRunner, loadModelArtifact, ModelIntegrityError, type ModelArtifact } from '@lf/model-artifacts';
 
 /**
  * The fusion bundle: `models/fusion/<version>/manifest.json` (kind 'fusion') whose `fusion.params` are
@@ -71,17 +71,14 @@ export async function loadFusionBundle(dir: string): Promise<FusionBundle> {
   const fail = (reason: string): never => {
     throw new FusionBundleError(dir, reason);
   };
-  let raw: unknown;
+  // Manifest validation, folder version and the sha256 check are the shared rule for every model.
+  let artifact: ModelArtifact;
   try {
-    raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  } catch (err) {
-    return fail(`cannot read manifest.json (${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+    artifact = await loadModelArtifact(dir, { kind: 'fusion' });
+  } catch (error) {
+    return fail(error instanceof ModelIntegrityError ? error.reason : (error as Error).message);
   }
-  const parsed = modelManifestSchema.safeParse(raw);
-  if (!parsed.success) return fail(`invalid manifest: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const manifest: ModelManifest = parsed.data;
-  if (manifest.kind !== 'fusion') fail(`manifest kind is '${manifest.kind}', expected 'fusion'`);
-  if (manifest.version !== basename(dir)) fail(`manifest version ${manifest.version} does not match its folder`);
+  const manifest: ModelManifest = artifact.manifest;
 
   const section = manifest.fusion ?? {};
   const params = fusionParamsSchema.safeParse(section['params']);
@@ -92,18 +89,8 @@ export async function loadFusionBundle(dir: string): Promise<FusionBundle> {
   }
 
   let session: ort.InferenceSession | undefined;
-  if (manifest.file) {
-    if (!manifest.sha256) fail('manifest names a file but no sha256');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(join(dir, manifest.file));
-    } catch (err) {
-      return fail(`cannot read ${manifest.file} (${(err as NodeJS.ErrnoException).code})`);
-    }
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== manifest.sha256) fail(`sha256 mismatch: manifest says ${manifest.sha256}, ${manifest.file} is ${actual}`);
-    // A plain Uint8Array view: onnxruntime checks `instanceof Uint8Array` (see tools/jest/node-environment.js).
-    session = await ort.InferenceSession.create(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+  if (artifact.bytes) {
+    session = await ort.InferenceSession.create(artifact.bytes, {
       graphOptimizationLevel: 'all',
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
@@ -128,17 +115,5 @@ export async function loadFusionBundle(dir: string): Promise<FusionBundle> {
     close: async () => {
       await session?.release();
     },
-  };
-}
-
-/** The attention strategy's runner backed by the exported ONNX module, one case per call (a run is microseconds). */
-export function attentionOnnxRunner(session: ort.InferenceSession): AttentionRunner {
-  return async ({ calibratedLogits, mask }) => {
-    const m = mask.length;
-    const out = await session.run({
-      calibrated_logits: new ort.Tensor('float32', calibratedLogits, [1, m]),
-      mask: new ort.Tensor('float32', mask, [1, m]),
-    });
-    return { fusedLogit: (out['fused_logit'].data as Float32Array)[0], weights: Array.from(out['weights'].data as Float32Array) };
   };
 }

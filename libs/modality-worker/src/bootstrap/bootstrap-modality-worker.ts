@@ -22,7 +22,7 @@ import { onnxRunnerFactory } from '../model/onnx-model-runner';
 import { createScoreModalityProcessor } from '../nest/score-modality.processor';
 import { WorkerModule } from '../nest/worker.module';
 import { createWorkerMetrics } from '../worker-metrics';
-import { throttled } from './throttled';
+import { throttled } from '@lf/observability';
 
 export interface BootstrapOptions {
   env?: Env;

@@ -5,7 +5,7 @@ import { captureLogger } from '../../test/support/capture-logger';
 import { tempModelsDir, writeModelVersion } from '../../test/support/write-model-version';
 import { createWorkerMetrics } from '../worker-metrics';
 import { loadModelArtifact } from './load-model-artifact';
-import { ModelIntegrityError } from './model-integrity.error';
+import { ModelIntegrityError } from '@lf/model-artifacts';
 import { ModelRegistry, type ModelRegistryOptions } from './model-registry';
 import type { ModelRunnerFactory } from './model-runner';
 import { onnxRunnerFactory } from './onnx-model-runner';

@@ -4,7 +4,7 @@ import type { ModelManifest } from '@lf/contracts';
 import type { Logger } from '@lf/observability';
 import type { WorkerMetrics } from '../worker-metrics';
 import { loadModelArtifact, type ModelArtifact } from './load-model-artifact';
-import { ModelIntegrityError } from './model-integrity.error';
+import { ModelIntegrityError } from '@lf/model-artifacts';
 import { LoadedModel, type BatchingOptions } from './loaded-model';
 import type { ModelRunner, ModelRunnerFactory } from './model-runner';
 import { resolveModelVersion } from './model-versions';

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { ModelIntegrityError } from './model-integrity.error';
+import { ModelIntegrityError } from '@lf/model-artifacts';
 import type { ModelArtifact } from './load-model-artifact';
 import type { ModelRunner, ModelRunnerFactory } from './model-runner';
 

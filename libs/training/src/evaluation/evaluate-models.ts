@@ -12,7 +12,7 @@ import {
   type VitalsSpec,
   type VitalsStats,
 } from '@lf/preprocessing';
-import { attentionOnnxRunner } from '../runtime/attention-onnx-runner';
+import { attentionOnnxRunner } from '@lf/model-artifacts';
 import { loadModel, type LoadedModel } from '../runtime/load-model';
 import { resolveModelDir } from '../runtime/resolve-model-dir';
 import { binaryMetrics, type BinaryMetrics } from './binary-metrics';

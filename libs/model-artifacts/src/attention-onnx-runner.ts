@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { AttentionRunner } from '@lf/fusion';
 
-/** The attention strategy's runner backed by the exported ONNX module (one case per call). */
+/** The attention strategy's runner backed by the exported ONNX module, one case per call (a run is microseconds). */
 export function attentionOnnxRunner(session: ort.InferenceSession): AttentionRunner {
   return async ({ calibratedLogits, mask }) => {
     const m = mask.length;

@@ -1,0 +1,3 @@
+export * from './model-integrity.error';
+export * from './load-model-artifact';
+export * from './attention-onnx-runner';
