@@ -92,3 +92,33 @@ describe('faults, end to end', () => {
     for (const id of ids) expect((await fx.store.events(id)).filter((e) => e.type === 'finalized')).toHaveLength(1);
   });
 });
+
+// DESIGN.md 2: retiring a modality is a configuration change, after which new cases neither enqueue it nor
+// wait for it, and fusion re-weights the rest.
+describe('a disabled modality, end to end', () => {
+  let fx: SystemFixture;
+  beforeAll(async () => {
+    fx = await startSystemFixture({ env: { gateway: { LF_MODALITIES_DISABLED: 'vitals' } } });
+  }, 90_000);
+  afterAll(() => fx?.stop());
+
+  it('is neither enqueued nor waited for, and the others are fused without it', async () => {
+    const vitalsWorker = fx.system.apps['vitals-worker']!;
+    vitalsWorker.signal('SIGSTOP');
+    try {
+      const [c] = [...generateCohort({ seed: 905, n: 1, naturalMissingness: false })];
+      const submitted = await fx.submit({ ...c.request, deadlineMs: 20_000 });
+      expect(submitted.status).toBe(202);
+      const started = Date.now();
+      const result = await fx.waitForFinal(String(submitted.body['caseId']), 10_000);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(result.status).toBe('complete');
+      expect(result.result!.completedBy).toBe('all-replied');
+      expect(Object.keys(result.result!.modalities).sort()).toEqual(['imaging', 'tabular']);
+      const weights = Object.values(result.result!.modalities).map((m) => m.weight);
+      expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    } finally {
+      vitalsWorker.signal('SIGCONT');
+    }
+  });
+});
