@@ -72,7 +72,7 @@ it('finalizes, after a SIGKILL and a restart, the cases whose deadlines passed w
 });
 
 it('refuses to start on bad configuration, naming every problem', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'apps/fusion-aggregator/src/main.ts'], {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'apps/fusion-aggregator/src/main.ts'], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env['PATH'] ?? '', LF_SWEEP_INTERVAL_MS: 'often', LF_AGGREGATOR_OPS_PORT: '-1' },
     encoding: 'utf8',

@@ -1,5 +1,5 @@
 /**
- * The gateway as its own process (`node --import tsx apps/gateway/src/main.ts`, as npm start runs it):
+ * The gateway as its own process (`node --require tsx/cjs apps/gateway/src/main.ts`, as npm start runs it):
  * boots from the environment, logs JSON without input values, exits 0 on SIGTERM, and refuses to start on
  * bad configuration with one message naming every bad variable (exit 78).
  */
@@ -41,7 +41,7 @@ it('serves, logs JSON with the case id but no inputs, and exits 0 on SIGTERM', a
 });
 
 it('refuses to start on bad configuration, naming every problem', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts'], {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'apps/gateway/src/main.ts'], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env['PATH'] ?? '', LF_GATEWAY_PORT: 'eighty', REDIS_URL: 'redis://:pw@' },
     encoding: 'utf8',
