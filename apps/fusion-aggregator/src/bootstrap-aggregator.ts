@@ -84,7 +84,7 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
   try {
     await waitUntilReady(producer);
     const store = new CaseStore(producer, keys);
-    const dir = await resolveFusionBundleDir(config.modelsDir, config.fusionVersion);
+    const dir = resolveFusionBundleDir(config.modelsDir, config.fusionVersion);
     bundle = await loadFusionBundle(dir);
     logger.info('fusion bundle loaded', { version: bundle.version, dir, defaultStrategy: bundle.defaultStrategy, strategies: [...bundle.strategies] });
 

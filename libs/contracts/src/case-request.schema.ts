@@ -65,6 +65,21 @@ export const LAB_UNITS = {
 export type LabName = keyof typeof LAB_UNITS;
 export const LAB_NAMES = Object.keys(LAB_UNITS) as LabName[];
 
+/**
+ * Value in each accepted unit = value in the canonical (first) unit x factor: the one conversion table for
+ * whoever writes labs (the cohort generator) and whoever reads them (preprocessing).
+ * Molar masses: lactate 90.08 g/mol (1 mmol/L = 9.008 mg/dL), creatinine 113.12 g/mol (1 mg/dL = 88.42 umol/L).
+ */
+export const LAB_UNIT_FACTORS: Readonly<{ [L in LabName]: Record<(typeof LAB_UNITS)[L][number], number> }> = {
+  crp: { 'mg/L': 1, 'mg/dL': 0.1 },
+  wbc: { '10^9/L': 1, '10^3/uL': 1 },
+  lactate: { 'mmol/L': 1, 'mg/dL': 9.008 },
+  creatinine: { 'mg/dL': 1, 'umol/L': 88.42 },
+  hemoglobin: { 'g/dL': 1, 'g/L': 10 },
+  platelets: { '10^9/L': 1, '10^3/uL': 1 },
+  sodium: { 'mmol/L': 1 },
+};
+
 const labValue = <U extends readonly [string, ...string[]]>(units: U) =>
   z.object({ value: z.number().finite(), unit: z.enum(units) });
 

@@ -12,7 +12,7 @@ export { ModelRegistry, type ModelRegistryOptions, type ReloadResult } from './m
 export { LoadedModel, type BatchingOptions } from './model/loaded-model';
 export { loadModelArtifact, type ModelArtifact } from './model/load-model-artifact';
 export { ModelIntegrityError } from '@lf/model-artifacts';
-export { compareModelVersions, resolveModelVersion, isModelVersion } from './model/model-versions';
+export { compareModelVersions, resolveModelVersion, isModelVersion } from '@lf/model-artifacts';
 export type { ModelRunner, ModelRunnerFactory } from './model/model-runner';
 export { onnxRunnerFactory, type OnnxRunnerOptions } from './model/onnx-model-runner';
 export { watchModelFolder, type WatchModelFolderOptions } from './model/watch-model-folder';

@@ -19,7 +19,7 @@ export {
   type TabularNumericFeature,
   type NumericFeatureSpec,
 } from './tabular/tabular-features';
-export { LAB_UNIT_FACTORS, toCanonicalUnit } from './tabular/lab-units';
+export { toCanonicalUnit } from './tabular/lab-units';
 export { fitTabularStats, type TabularStats, type TabularFeatureStats } from './tabular/tabular-stats';
 export { preprocessTabular, type TabularTensor } from './tabular/preprocess-tabular';
 

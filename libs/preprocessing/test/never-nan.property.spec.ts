@@ -1,7 +1,6 @@
-import { LAB_UNITS, VITAL_SIGN_NAMES, type LabName, type TabularInput, type VitalSample } from '@lf/contracts';
+import { LAB_UNIT_FACTORS, LAB_UNITS, VITAL_SIGN_NAMES, type LabName, type TabularInput, type VitalSample } from '@lf/contracts';
 import fc from 'fast-check';
 import {
-  LAB_UNIT_FACTORS,
   NUMERIC_FEATURE_SPECS,
   VITAL_RANGES,
   fitTabularStats,
@@ -107,7 +106,7 @@ const labValue = (lab: LabName) => {
       unit: fc.constantFrom(...(LAB_UNITS[lab] as readonly string[])),
       canonical: fc.double({ min: min + margin, max: max - margin, noNaN: true }),
     })
-    .map(({ unit, canonical }) => ({ unit, value: canonical / (LAB_UNIT_FACTORS[lab] as Record<string, number>)[unit] }));
+    .map(({ unit, canonical }) => ({ unit, value: canonical * (LAB_UNIT_FACTORS[lab] as Record<string, number>)[unit] }));
 };
 const tabularInput: fc.Arbitrary<TabularInput> = fc.record(
   {

@@ -1,9 +1,8 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FUSION_STRATEGIES, type FusionStrategyName, type ModelManifest } from '@lf/contracts';
 import { fusionParamsSchema, type AttentionRunner, type FusionParams } from '@lf/fusion';
-import { attentionOnnxRunner, loadModelArtifact, ModelIntegrityError, type ModelArtifact } from '@lf/model-artifacts';
+import { attentionOnnxRunner, loadModelArtifact, ModelIntegrityError, resolveModelVersion, type ModelArtifact } from '@lf/model-artifacts';
 
 /**
  * The fusion bundle: `models/fusion/<version>/manifest.json` (kind 'fusion') whose `fusion.params` are
@@ -31,30 +30,13 @@ export class FusionBundleError extends Error {
   }
 }
 
-const VERSION = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
-
-/** Highest semantic version first; a pre-release sorts before its release (1.0.0-smoke < 1.0.0). */
-export function compareVersions(a: string, b: string): number {
-  const [x, y] = [VERSION.exec(a)!, VERSION.exec(b)!];
-  for (let i = 1; i <= 3; i++) if (Number(x[i]) !== Number(y[i])) return Number(x[i]) - Number(y[i]);
-  if (x[4] === y[4]) return 0;
-  if (x[4] === undefined) return 1;
-  if (y[4] === undefined) return -1;
-  return x[4] < y[4] ? -1 : 1;
-}
-
-export async function resolveFusionBundleDir(modelsDir: string, pinnedVersion?: string): Promise<string> {
-  const base = join(modelsDir, 'fusion');
-  if (pinnedVersion) return join(base, pinnedVersion);
-  let names: string[];
+/** The bundle folder: `pinnedVersion`, else the highest version under `<modelsDir>/fusion` (shared rule for every model). */
+export function resolveFusionBundleDir(modelsDir: string, pinnedVersion?: string): string {
   try {
-    names = await readdir(base);
-  } catch {
-    throw new FusionBundleError(base, `not found (run npm run train, or set LF_MODELS_DIR)`);
+    return resolveModelVersion(modelsDir, 'fusion', pinnedVersion).dir;
+  } catch (error) {
+    throw new FusionBundleError(join(modelsDir, 'fusion'), (error as Error).message);
   }
-  const versions = names.filter((n) => VERSION.test(n)).sort(compareVersions);
-  if (versions.length === 0) throw new FusionBundleError(base, 'no version folders');
-  return join(base, versions[versions.length - 1]);
 }
 
 /** The strategies `params` (and an attention runner) can serve. */

@@ -7,7 +7,7 @@ import { loadModelArtifact, type ModelArtifact } from './load-model-artifact';
 import { ModelIntegrityError } from '@lf/model-artifacts';
 import { LoadedModel, type BatchingOptions } from './loaded-model';
 import type { ModelRunner, ModelRunnerFactory } from './model-runner';
-import { resolveModelVersion } from './model-versions';
+import { resolveModelVersion } from '@lf/model-artifacts';
 import { watchModelFolder, type WatchModelFolderOptions } from './watch-model-folder';
 
 export interface ModelRegistryOptions {
