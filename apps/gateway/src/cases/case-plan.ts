@@ -4,7 +4,6 @@ import {
   type ModalityRegistryEntry,
   type ParsedCaseRequest,
 } from '@lf/contracts';
-import { BASE64_PROBLEM_MESSAGES, base64Problem } from './base64.util';
 import { fieldError, type FieldError } from '../http/problem';
 
 /**
@@ -41,12 +40,8 @@ export function planCase(body: unknown, registry: readonly ModalityRegistryEntry
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => fieldError(i.path, i.message)) };
   const request = parsed.data;
 
-  const imaging = request.inputs.imaging;
-  if (imaging !== undefined) {
-    // caseRequestSchema has matched the base64 alphabet already.
-    const problem = base64Problem(imaging.data, { alphabetChecked: true });
-    if (problem !== undefined) return { ok: false, errors: [fieldError(['inputs', 'imaging', 'data'], BASE64_PROBLEM_MESSAGES[problem])] };
-  }
+  // caseRequestSchema already rejected non-canonical base64 (alphabet, truncation, padding, trailing bits)
+  // at inputs.imaging.data; deep decoding (is it a DICOM/PNG, do the dimensions match) is the worker's job.
 
   const parsedInputs = request.inputs as Record<string, unknown>;
   const rawInputs = isRecord(body) && isRecord(body['inputs']) ? body['inputs'] : {};
