@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { generateCohort } from '@lf/cohort';
+import { createHttpClient } from './lib/http-client';
 import { percentile } from './lib/percentile';
 
 const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 };
@@ -35,15 +36,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const headers = { authorization: `Bearer ${args.key}`, 'content-type': 'application/json' };
-  if (!(await fetch(`${args.url}/health/ready`).catch(() => undefined))?.ok) throw new Error(`the gateway at ${args.url} is not ready: run \`npm start\` first`);
+  const http = createHttpClient(args.url, { authorization: `Bearer ${args.key}` });
+  if ((await http.get('/health/ready').catch(() => undefined))?.status !== 200) throw new Error(`the gateway at ${args.url} is not ready: run \`npm start\` first`);
   // A pool of realistic bodies (all three modalities, mixed image formats), reused round robin.
-  const bodies = [...generateCohort({ seed: 5150, n: 200, naturalMissingness: false, imagingFormat: 'mixed' })].map((c) => JSON.stringify({ ...c.request, deadlineMs: 5000 }));
+  const bodies = [...generateCohort({ seed: 5150, n: 200, naturalMissingness: false, imagingFormat: 'mixed' })].map((c) => Buffer.from(JSON.stringify({ ...c.request, deadlineMs: 5000 })));
   let next = 0;
   const submit = async (): Promise<string | undefined> => {
-    const response = await fetch(`${args.url}/v1/cases`, { method: 'POST', headers, body: bodies[next++ % bodies.length] });
+    const response = await http.post('/v1/cases', bodies[next++ % bodies.length]);
     if (response.status !== 202) return undefined;
-    return ((await response.json()) as { caseId: string }).caseId;
+    return (JSON.parse(response.body) as { caseId: string }).caseId;
   };
 
   const peakRss: Record<string, number> = {};
@@ -69,7 +70,7 @@ async function main() {
       while (index < ids.length) {
         const id = ids[index++];
         for (let tries = 0; tries < 400; tries++) {
-          const body = (await (await fetch(`${args.url}/v1/cases/${id}`, { headers })).json()) as { status: string; submittedAt: string; finalizedAt?: string };
+          const body = JSON.parse((await http.get(`/v1/cases/${id}`)).body) as { status: string; submittedAt: string; finalizedAt?: string };
           if (body.status !== 'pending') {
             statuses[body.status] = (statuses[body.status] ?? 0) + 1;
             latencies.push(toMs(body.finalizedAt!) - toMs(body.submittedAt));
@@ -115,6 +116,7 @@ async function main() {
   const last = Math.max(...sat.finalizedAt);
   scraping = false;
   await scraper;
+  http.close();
 
   const report = {
     at: new Date().toISOString(),

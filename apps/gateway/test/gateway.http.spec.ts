@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { QUEUES, type ScoreRecord } from '@lf/contracts';
+import { decodeInputBlob, QUEUES, type ScoreRecord } from '@lf/contracts';
 import { createLogger } from '@lf/observability';
 import { CaseStore, createKeyBuilder } from '@lf/redis';
 import { startRedisServer, type RedisServerHandle } from '@lf/testing';
@@ -140,7 +140,7 @@ describe('POST /v1/cases', () => {
     expect(view!.deadlineAt - view!.submittedAt).toBe(1500);
 
     const blob = await store.readBlob(keys.blob(caseId, 'imaging'));
-    expect(JSON.parse(blob!.toString('utf8'))).toEqual({ ...imaging, rescaleSlope: 1, rescaleIntercept: 0 });
+    expect(decodeInputBlob(blob!)).toEqual({ ...imaging, data: Buffer.from(imaging.data, 'base64'), rescaleSlope: 1, rescaleIntercept: 0 });
     expect(await redis.exists(keys.blob(caseId, 'tabular'))).toBe(0);
 
     for (const modality of ['imaging', 'vitals']) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImagingInput, ModelManifest } from '@lf/contracts';
+import { decodeInputBlob, encodeInputBlob, type ImagingInput, type ModelManifest } from '@lf/contracts';
 import { generateCohort } from '@lf/cohort';
 import { createLogger } from '@lf/observability';
 import { ModelRegistry, onnxRunnerFactory } from '@lf/modality-worker';
@@ -10,8 +10,11 @@ import { imagingModality } from './imaging.modality';
 const manifest = (preprocessing: Record<string, unknown>): ModelManifest =>
   ({ name: 'imaging', version: '1.0.0', kind: 'modality', inputs: [], outputs: [], preprocessing, metrics: {} }) as unknown as ModelManifest;
 
-/** What the gateway stores: the request's `inputs.imaging`, as JSON. */
+/** What an older gateway stored: the request's `inputs.imaging`, as JSON. */
 const asBlob = (input: ImagingInput): unknown => JSON.parse(JSON.stringify(input));
+/** What the gateway stores now: the image bytes decoded once, in the binary claim-check blob. */
+const asBinaryBlob = (input: ImagingInput): unknown =>
+  decodeInputBlob(encodeInputBlob(input, { field: 'data', bytes: Buffer.from(input.data, 'base64') }));
 
 describe('imagingModality', () => {
   const inputs = [...generateCohort({ seed: 11, n: 6, imageSize: 64, imagingFormat: 'mixed', naturalMissingness: false })]
@@ -26,6 +29,17 @@ describe('imagingModality', () => {
       expect(t.shape).toEqual([channels, DEFAULT_IMAGING_SPEC.size, DEFAULT_IMAGING_SPEC.size]);
       expect(t.tensor).toHaveLength(channels * DEFAULT_IMAGING_SPEC.size ** 2);
       expect(Array.isArray(t.qualityFlags)).toBe(true);
+    }
+  });
+
+  it('gives the same tensor from the binary blob as from base64 JSON, for every format', () => {
+    const m = manifest({ imaging: DEFAULT_IMAGING_SPEC });
+    expect(new Set(inputs.map((i) => i.format)).size).toBeGreaterThan(1);
+    for (const input of inputs) {
+      const fromBytes = imagingModality.preprocess(asBinaryBlob(input), m);
+      const fromText = imagingModality.preprocess(asBlob(input), m);
+      expect(fromBytes.qualityFlags).toEqual(fromText.qualityFlags);
+      expect(Array.from(fromBytes.tensor)).toEqual(Array.from(fromText.tensor));
     }
   });
 

@@ -15,7 +15,7 @@ const base64 = z
 export const IMAGING_FORMATS = ['dicom', 'png', 'raw'] as const;
 export const RAW_DTYPES = ['int16', 'uint16', 'float32', 'uint8'] as const;
 
-const imagingInputSchemaWith = (data: z.ZodString) =>
+const imagingInputSchemaWith = <Data extends z.ZodTypeAny>(data: Data) =>
   z.discriminatedUnion('format', [
   z.object({
     format: z.literal('dicom'),
@@ -47,10 +47,13 @@ const imagingInputSchemaWith = (data: z.ZodString) =>
 export const imagingInputSchema = imagingInputSchemaWith(base64);
 /**
  * The same shape for an input the gateway already validated (a worker reading its claim-checked blob):
- * `data` is not re-scanned here because the imaging decoder checks base64 strictly anyway, and scanning
- * a 175 kB string twice per image was a measurable share of the imaging worker's CPU.
+ * `data` arrives as the raw bytes the gateway decoded (see input-blob.ts), or as base64 text from a blob
+ * written before that, which the imaging decoder checks strictly anyway.
  */
-export const storedImagingInputSchema = imagingInputSchemaWith(z.string().min(1, 'must not be empty'));
+export const storedImagingInputSchema = imagingInputSchemaWith(
+  z.union([z.string().min(1, 'must not be empty'), z.instanceof(Uint8Array).refine((b) => b.length > 0, 'must not be empty')]),
+);
+export type StoredImagingInput = z.input<typeof storedImagingInputSchema>;
 export type ImagingInput = z.input<typeof imagingInputSchema>;
 
 export const LAB_UNITS = {
@@ -144,13 +147,19 @@ export type FusionStrategyName = (typeof FUSION_STRATEGIES)[number];
 export const caseRequestSchema = z.object({
   /** The hospital's opaque reference for the patient/encounter; never logged. */
   patientRef: z.string().min(1).max(128),
+  /**
+   * One input per modality. The built-in modalities are validated here; any other key is kept as is (loose)
+   * for a modality added through the registry (DESIGN.md 2: a fourth modality needs no contract change). The
+   * gateway decides against the registry which inputs are consumed, and that modality's worker validates its own.
+   */
   inputs: z
     .object({
       imaging: imagingInputSchema.optional(),
       tabular: tabularInputSchema.optional(),
       vitals: vitalsInputSchema.optional(),
     })
-    .refine((inputs) => Object.values(inputs).some((v) => v !== undefined), {
+    .loose()
+    .refine((inputs) => Object.values(inputs).some((v) => v !== undefined && v !== null), {
       message: 'at least one modality input is required',
     }),
   /** Time budget from submission to finalization, in milliseconds. */

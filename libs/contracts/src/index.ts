@@ -6,3 +6,4 @@ export * from './queues';
 export * from './modality-registry';
 export * from './job-options';
 export * from './strict-base64';
+export * from './input-blob';

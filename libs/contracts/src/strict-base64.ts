@@ -10,7 +10,10 @@ export function isStrictBase64(text: string): boolean {
   while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
   if (text.length - end > 2 || (end !== text.length && text.length % 4 !== 0)) return false;
   const encoded = Buffer.from(text, 'base64').toString('base64');
+  // Node always pads its encoding. Whole-string equality of two flat strings is a memcmp; startsWith
+  // compared char by char and cost as much as the decode itself.
+  if (encoded.length === text.length) return encoded === text;
   let encodedEnd = encoded.length;
   while (encodedEnd > 0 && encoded.charCodeAt(encodedEnd - 1) === 0x3d) encodedEnd--;
-  return encodedEnd === end && encoded.startsWith(end === text.length ? text : text.slice(0, end));
+  return encodedEnd === end && end === text.length && encoded.slice(0, end) === text;
 }

@@ -1,7 +1,8 @@
 import type { FusedRisk, FusionStrategyName, ModalityEvidence } from '@lf/contracts';
 import { attentionFusion, type AttentionConfig, type AttentionRunner } from './strategies/attention.strategy';
-import type { FusionContext } from './strategies/fusion-context';
+import { lookup, type FusionContext } from './strategies/fusion-context';
 import { logOddsFusion, type LogOddsConfig } from './strategies/log-odds.strategy';
+import { readEvidence } from './strategies/read-evidence';
 import { stackingFusion, type StackingParams } from './strategies/stacking.strategy';
 import { weightedMeanFusion, type WeightedMeanConfig } from './strategies/weighted-mean.strategy';
 
@@ -26,14 +27,52 @@ function section<T>(value: T | undefined, strategy: FusionStrategyName, key: str
   return value;
 }
 
-/** Dispatches to one strategy. Async only because attention awaits its runner; the others are pure. */
+/**
+ * Present modalities (usable evidence) that a learned strategy has no parameters for: stacking without a
+ * coefficient, attention outside the module's input slots. Empty for the pooling strategies, which take any
+ * modality (with `defaultWeight` when their table does not name it).
+ */
+export function modalitiesUnknownToStrategy(strategy: FusionStrategyName, evidence: readonly ModalityEvidence[], params: FusionParams): string[] {
+  let known: ((modality: string) => boolean) | undefined;
+  if (strategy === 'stacking' && params.stacking) {
+    const { logitCoef, presenceCoef } = params.stacking;
+    known = (m) => lookup(logitCoef, m) !== undefined || lookup(presenceCoef, m) !== undefined;
+  } else if (strategy === 'attention' && params.attention) {
+    const slots = params.attention.modalities;
+    known = (m) => slots.includes(m);
+  }
+  if (known === undefined) return [];
+  const { views, presentOrder } = readEvidence('fuse', evidence);
+  return presentOrder.map((i) => views[i].modality).filter((m) => !known(m));
+}
+
+/**
+ * The strategy that actually fuses this evidence. A learned strategy (stacking, attention) that was trained
+ * without a modality that is now present (one added through the modality registry after the fusion bundle was
+ * fitted, DESIGN.md 2) would have to ignore that evidence. Instead the case falls back to log-odds pooling, or
+ * weighted-mean if the params have no log-odds section, which take every present modality (an unnamed one with
+ * `defaultWeight`, by default the smallest validated weight). The result's `strategy` names the one used. With
+ * neither pooling section configured, the learned strategy runs and ignores the unknown modality (degraded).
+ */
+export function effectiveStrategy(strategy: FusionStrategyName, evidence: readonly ModalityEvidence[], params: FusionParams): FusionStrategyName {
+  if (modalitiesUnknownToStrategy(strategy, evidence, params).length === 0) return strategy;
+  if (params.logOdds) return 'log-odds';
+  if (params.weightedMean) return 'weighted-mean';
+  return strategy;
+}
+
+/**
+ * Dispatches to one strategy (see `effectiveStrategy` for the fallback when a learned strategy does not know a
+ * present modality). Async only because attention awaits its runner; the others are pure.
+ */
 export async function fuse(
-  strategy: FusionStrategyName,
+  requested: FusionStrategyName,
   evidence: readonly ModalityEvidence[],
   params: FusionParams,
   runners: FusionRunners = {},
 ): Promise<FusedRisk> {
   const context: FusionContext = { prior: params.prior, riskBands: params.riskBands };
+  const strategy = effectiveStrategy(requested, evidence, params);
   switch (strategy) {
     case 'weighted-mean':
       return weightedMeanFusion(evidence, { ...section(params.weightedMean, strategy, 'weightedMean'), ...context });

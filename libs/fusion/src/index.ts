@@ -45,7 +45,7 @@ export {
   type AttentionConfig,
   type AttentionParams,
 } from './strategies/attention.strategy';
-export { fuse, type FusionParams, type FusionRunners } from './fuse';
+export { fuse, effectiveStrategy, modalitiesUnknownToStrategy, type FusionParams, type FusionRunners } from './fuse';
 export { fusionParamsSchema } from './fusion-params.schema';
 
 export { mulberry32 } from './math/mulberry32';

@@ -1,4 +1,6 @@
 import { PreprocessingError, isPreprocessingError, parseBase64Strict, parseIsoDateTime } from '../src';
+import { imageBytes } from '../src/util/image-bytes';
+import { littleEndianSamples } from '../src/util/little-endian-samples';
 import { expectPreprocessingError } from './fixtures/expect-preprocessing-error';
 
 describe('PreprocessingError', () => {
@@ -36,4 +38,30 @@ describe('parseIsoDateTime', () => {
     'rejects %j',
     (text) => expect(parseIsoDateTime(text)).toBeUndefined(),
   );
+});
+
+describe('littleEndianSamples', () => {
+  const bytes = Uint8Array.from([0x00, 0x34, 0x12, 0xff, 0xff, 0x00, 0x80]);
+
+  it('views aligned samples without copying', () => {
+    const samples = littleEndianSamples(bytes, 2, 2, Int16Array)!;
+    expect(samples.buffer).toBe(bytes.buffer);
+    expect(Array.from(samples)).toEqual([-238, 255]);
+  });
+
+  it('copies a misaligned run (a Buffer slice can start anywhere) and reads the same little-endian values', () => {
+    const samples = littleEndianSamples(bytes, 1, 3, Uint16Array)!;
+    expect(samples.buffer).not.toBe(bytes.buffer);
+    expect(Array.from(samples)).toEqual([0x1234, 0xffff, 0x8000]);
+  });
+});
+
+describe('imageBytes', () => {
+  it('passes raw bytes through and decodes base64 strictly', () => {
+    const raw = Uint8Array.from([1, 2, 3]);
+    expect(Array.from(imageBytes(raw, 'inputs.imaging.data'))).toEqual([1, 2, 3]);
+    expect(Array.from(imageBytes('AQID', 'inputs.imaging.data'))).toEqual([1, 2, 3]);
+    expectPreprocessingError(() => imageBytes(new Uint8Array(0), 'inputs.imaging.data'), 'bad_encoding', 'inputs.imaging.data');
+    expectPreprocessingError(() => imageBytes('AQ-D', 'inputs.imaging.data'), 'bad_encoding', 'inputs.imaging.data');
+  });
 });

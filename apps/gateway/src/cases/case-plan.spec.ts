@@ -1,4 +1,4 @@
-import { DEFAULT_MODALITY_REGISTRY, modalityRegistryFromEnv, type ModalityRegistryEntry } from '@lf/contracts';
+import { decodeInputBlob, DEFAULT_MODALITY_REGISTRY, modalityRegistryFromEnv, type ModalityRegistryEntry } from '@lf/contracts';
 import { planCase, type CasePlan } from './case-plan';
 
 const defaults = { strategy: 'log-odds' as const, deadlineMs: 2000 };
@@ -26,10 +26,11 @@ describe('planCase', () => {
     expect([p.strategy, p.deadlineMs]).toEqual(['attention', 750]);
   });
 
-  it('stores each expected input as JSON with schema defaults and without unknown fields', () => {
+  it('stores each expected input with schema defaults and without unknown fields, the image as raw bytes', () => {
     const p = plan({ patientRef: 'p', inputs: { imaging: { ...imaging, extra: 'x' }, tabular } });
-    expect(JSON.parse(p.blobs['imaging'].toString('utf8'))).toEqual({ ...imaging, windowCenter: -600, windowWidth: 1500 });
-    expect(JSON.parse(p.blobs['tabular'].toString('utf8'))).toEqual(tabular);
+    expect(decodeInputBlob(p.blobs['imaging'])).toEqual({ ...imaging, data: Buffer.from(imaging.data, 'base64'), windowCenter: -600, windowWidth: 1500 });
+    expect(p.blobs['imaging'].includes(imaging.data)).toBe(false);
+    expect(decodeInputBlob(p.blobs['tabular'])).toEqual(tabular);
     expect(Object.keys(p.blobs)).toEqual(['imaging', 'tabular']);
   });
 
@@ -57,7 +58,7 @@ describe('planCase', () => {
     const registry = [...DEFAULT_MODALITY_REGISTRY, { name: 'notes', queue: 'notes', model: 'notes', enabled: true }];
     const p = plan({ patientRef: 'p', inputs: { tabular, notes: { text: 'short of breath' } } }, registry);
     expect(p.expected).toEqual(['tabular', 'notes']);
-    expect(JSON.parse(p.blobs['notes'].toString('utf8'))).toEqual({ text: 'short of breath' });
+    expect(decodeInputBlob(p.blobs['notes'])).toEqual({ text: 'short of breath' });
   });
 
   it('reports unknown input keys as ignored', () => {

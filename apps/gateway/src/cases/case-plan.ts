@@ -1,5 +1,7 @@
 import {
+  BINARY_INPUT_FIELDS,
   caseRequestSchema,
+  encodeInputBlob,
   type FusionStrategyName,
   type ModalityRegistryEntry,
   type ParsedCaseRequest,
@@ -20,7 +22,7 @@ export interface CasePlan {
   expected: string[];
   /** Present inputs that no enabled registry entry consumes, sorted. */
   ignored: string[];
-  /** modality -> the blob stored for its worker (the input as JSON, schema defaults applied, unknown fields dropped). */
+  /** modality -> the blob stored for its worker (input-blob.ts: schema defaults applied, unknown fields dropped). */
   blobs: Record<string, Buffer>;
   strategy: FusionStrategyName;
   deadlineMs: number;
@@ -32,6 +34,17 @@ export interface PlanDefaults {
 }
 
 export type PlanOutcome = { ok: true; plan: CasePlan } | { ok: false; errors: FieldError[] };
+
+/**
+ * The claim-check blob for one input: its base64 field (the contract already checked it strictly)
+ * decoded once here, so Redis holds 25 % fewer bytes and the worker never parses a 175 kB string.
+ */
+function storedBlob(modality: string, input: unknown): Buffer {
+  const field = BINARY_INPUT_FIELDS[modality];
+  const value = field && isRecord(input) ? input[field] : undefined;
+  if (typeof value !== 'string') return encodeInputBlob(input);
+  return encodeInputBlob(input, { field, bytes: Buffer.from(value, 'base64') });
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -55,7 +68,7 @@ export function planCase(body: unknown, registry: readonly ModalityRegistryEntry
     const input = inputOf(entry.name);
     if (input === undefined || input === null) continue;
     expected.push(entry.name);
-    blobs[entry.name] = Buffer.from(JSON.stringify(input), 'utf8');
+    blobs[entry.name] = storedBlob(entry.name, input);
   }
   const present = new Set([...Object.keys(parsedInputs), ...Object.keys(rawInputs)].filter((k) => inputOf(k) !== undefined && inputOf(k) !== null));
   const ignored = [...present].filter((name) => !expected.includes(name)).sort();

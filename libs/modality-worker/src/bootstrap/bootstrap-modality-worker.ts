@@ -71,7 +71,7 @@ export async function bootstrapModalityWorker(definition: ModalityDefinition, op
   const logger = createLogger({ app: config.app, level: config.logLevel });
   const metrics = createWorkerMetrics(createMetrics(config.app));
   const keys = createKeyBuilder(config.keyNamespace);
-  if (config.faultInjection) logger.warn('TEST-ONLY fault injection is ON: inference will throw', { mode: config.faultInjection });
+  if (config.faultInjection) logger.warn('TEST-ONLY fault injection is ON: jobs will fail or hang', { mode: config.faultInjection });
   if (!config.enabledInRegistry) logger.warn('modality is disabled in the registry; draining jobs already queued', { modality: definition.name });
 
   const connections: RedisConnection[] = [];
@@ -134,6 +134,8 @@ export async function bootstrapModalityWorker(definition: ModalityDefinition, op
       queue: config.queue,
       prefix: keys.queuePrefix(config.queue),
       concurrency: config.concurrency,
+      lockDurationMs: config.jobLock.lockMs,
+      stalledIntervalMs: config.jobLock.stalledCheckMs,
       logger,
     });
     app = await NestFactory.createApplicationContext(

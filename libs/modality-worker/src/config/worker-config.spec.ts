@@ -15,6 +15,7 @@ describe('workerConfigFromEnv', () => {
       enabledInRegistry: false, // not in the default registry
       modelsDir: resolve('models'),
       concurrency: 16,
+      jobLock: { lockMs: 30_000, stalledCheckMs: 30_000 },
       batching: { maxBatchSize: 32, maxWaitMs: 2 },
       ops: { port: 3999, host: '0.0.0.0' },
       logLevel: 'info',
@@ -40,6 +41,15 @@ describe('workerConfigFromEnv', () => {
     expect(workerConfigFromEnv(testModality, { LF_OPS_PORT: '4000' }).ops.port).toBe(4000);
   });
 
+  it('reads the job lock and stalled-check intervals (short ones let tests see a redelivery quickly)', () => {
+    const config = workerConfigFromEnv(testModality, { LF_JOB_LOCK_MS: '2000', LF_STALLED_CHECK_MS: '500' });
+    expect(config.jobLock).toEqual({ lockMs: 2000, stalledCheckMs: 500 });
+  });
+
+  it.each(['throw', 'throw-once', 'hang', 'hang-after-record'] as const)('accepts the fault injection mode %s', (mode) => {
+    expect(workerConfigFromEnv(testModality, { LF_FAULT_INJECT_TESTMOD: mode }).faultInjection).toBe(mode);
+  });
+
   it('lists every problem in one error, Redis and registry included', () => {
     let error: unknown;
     try {
@@ -47,6 +57,8 @@ describe('workerConfigFromEnv', () => {
         REDIS_URL: 'http://nope',
         LF_MODALITIES_DISABLED: 'ghost',
         LF_WORKER_CONCURRENCY: '0',
+        LF_JOB_LOCK_MS: '500',
+        LF_STALLED_CHECK_MS: 'soon',
         LF_TESTMOD_WORKER_OPS_PORT: 'x',
         LF_TESTMOD_MODEL_VERSION: 'latest',
         LF_FAULT_INJECT_TESTMOD: 'explode',
@@ -61,6 +73,8 @@ describe('workerConfigFromEnv', () => {
     expect(problems).toContain('LF_WORKER_CONCURRENCY: must be >= 1');
     expect(problems).toContain('LF_TESTMOD_WORKER_OPS_PORT: must be an integer');
     expect(problems).toContain('LF_TESTMOD_MODEL_VERSION: must be a model version');
-    expect(problems).toContain('LF_FAULT_INJECT_TESTMOD: must be one of throw|throw-once');
+    expect(problems).toContain('LF_JOB_LOCK_MS: must be >= 1000');
+    expect(problems).toContain('LF_STALLED_CHECK_MS: must be an integer');
+    expect(problems).toContain('LF_FAULT_INJECT_TESTMOD: must be one of throw|throw-once|hang|hang-after-record');
   });
 });

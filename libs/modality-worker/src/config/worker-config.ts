@@ -20,6 +20,11 @@ export interface WorkerConfig {
   modelsDir: string;
   modelVersion?: string;
   concurrency: number;
+  /**
+   * BullMQ job lock and stalled-job check: a job whose worker died (lock not renewed for `lockMs`) is found by
+   * some worker's check, run every `stalledCheckMs`, and redelivered (once; a second stall fails it).
+   */
+  jobLock: { lockMs: number; stalledCheckMs: number };
   batching: { maxBatchSize: number; maxWaitMs: number };
   ops: { port: number; host: string };
   logLevel: LogLevel;
@@ -78,6 +83,7 @@ export function workerConfigFromEnv(definition: ModalityDefinition, env: Env): W
     modelsDir: resolve(o.LF_MODELS_DIR),
     ...(named.modelVersion ? { modelVersion: named.modelVersion } : {}),
     concurrency: o.LF_WORKER_CONCURRENCY,
+    jobLock: { lockMs: o.LF_JOB_LOCK_MS, stalledCheckMs: o.LF_STALLED_CHECK_MS },
     batching: { maxBatchSize: o.LF_BATCH_MAX_SIZE, maxWaitMs: o.LF_BATCH_MAX_WAIT_MS },
     ops: { port: named.opsPort ?? o.LF_OPS_PORT ?? definition.defaultOpsPort, host: o.LF_OPS_HOST },
     logLevel: o.LF_LOG_LEVEL,
@@ -96,6 +102,9 @@ const staticSchema = z.object({
   LF_KEY_NAMESPACE: z.preprocess(blankToUndefined, z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes').default('lf')),
   LF_MODELS_DIR: z.preprocess(blankToUndefined, z.string().default('models')),
   LF_WORKER_CONCURRENCY: envFields.int({ min: 1, max: 256, default: 16 }),
+  // BullMQ's defaults (30 s each): a crashed worker's job is redelivered 30-60 s later.
+  LF_JOB_LOCK_MS: envFields.int({ min: 1000, max: 600_000, default: 30_000 }),
+  LF_STALLED_CHECK_MS: envFields.int({ min: 100, max: 600_000, default: 30_000 }),
   LF_BATCH_MAX_SIZE: envFields.int({ min: 1, max: 1024, default: 32 }),
   LF_BATCH_MAX_WAIT_MS: envFields.int({ min: 0, max: 1000, default: 2 }),
   LF_OPS_PORT: envFields.optionalInt({ min: 0, max: 65535 }),

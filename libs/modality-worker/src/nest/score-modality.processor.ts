@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type { ScoreModalityJob } from '@lf/contracts';
 import type { Logger } from '@lf/observability';
+import { isFinalFailure } from '../processing/is-final-failure';
 import type { ScoreJobResult, ScoreModalityHandler } from '../processing/score-modality.handler';
 import { SCORE_HANDLER, WORKER_BULL_CONFIG_KEY } from './worker.tokens';
 
@@ -10,6 +11,9 @@ export interface ScoreProcessorOptions {
   queue: string;
   prefix: string;
   concurrency: number;
+  /** BullMQ lockDuration and stalledInterval (ms). */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
   logger: Logger;
 }
 
@@ -18,7 +22,12 @@ export interface ScoreProcessorOptions {
  * @Processor needs it at decoration time, so the class is made per worker: one per process, by design.
  */
 export function createScoreModalityProcessor(options: ScoreProcessorOptions): Type<WorkerHost> {
-  @Processor({ name: options.queue, configKey: WORKER_BULL_CONFIG_KEY }, { concurrency: options.concurrency, prefix: options.prefix })
+  @Processor({ name: options.queue, configKey: WORKER_BULL_CONFIG_KEY }, {
+    concurrency: options.concurrency,
+    prefix: options.prefix,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.stalledIntervalMs,
+  })
   class ScoreModalityProcessor extends WorkerHost {
     constructor(@Inject(SCORE_HANDLER) private readonly handler: ScoreModalityHandler) {
       super();
@@ -28,10 +37,10 @@ export function createScoreModalityProcessor(options: ScoreProcessorOptions): Ty
       return this.handler.handle(job);
     }
 
-    /** Attempts exhausted without the processor seeing the last one (e.g. stalled): still publish `failed`. */
+    /** Failed for good without the processor seeing the last attempt (e.g. stalled too often): still publish `failed`. */
     @OnWorkerEvent('failed')
     onFailed(job: Job<ScoreModalityJob> | undefined, error: Error): void {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      if (!job || !isFinalFailure(job, error)) return;
       void this.handler.onFinalFailure(job, error);
     }
 

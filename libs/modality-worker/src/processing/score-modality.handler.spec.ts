@@ -1,10 +1,11 @@
 import { UnrecoverableError } from 'bullmq';
-import { JOB_NAMES, type ScoreModalityJob } from '@lf/contracts';
+import { encodeInputBlob, JOB_NAMES, type ScoreModalityJob } from '@lf/contracts';
 import { createMetrics } from '@lf/observability';
 import { captureLogger } from '../../test/support/capture-logger';
 import { blobKey, FakeCaseStore } from '../../test/support/fake-case-store';
 import { FakeModels } from '../../test/support/fake-models';
 import { testModality } from '../../test/support/test-modality';
+import type { FaultInjectionMode } from '../faults/fault-injection';
 import { createWorkerMetrics } from '../worker-metrics';
 import { QueueFusionTrigger, type FusionTrigger } from './fusion-trigger';
 import { ScoreModalityHandler, type ScoreJob } from './score-modality.handler';
@@ -12,8 +13,8 @@ import { ScoreModalityHandler, type ScoreJob } from './score-modality.handler';
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const PATIENT = 'MRN-SECRET-4711';
 
-function setup(options: { faultInjection?: 'throw' | 'throw-once' } = {}) {
-  const store = new FakeCaseStore();
+function setup(options: { faultInjection?: FaultInjectionMode; store?: FakeCaseStore } = {}) {
+  const store = options.store ?? new FakeCaseStore();
   const models = new FakeModels();
   const triggers: Array<{ caseId: string; traceId: string }> = [];
   const fusion: FusionTrigger = { allReplied: async (caseId, traceId) => void triggers.push({ caseId, traceId }) };
@@ -101,8 +102,23 @@ describe('ScoreModalityHandler', () => {
     store.addCase('c6', ['testmod'], { testmod: `{"patientRef": "${PATIENT}", oops` });
     await handler.handle(job('c6'));
     const record = store.cases.get('c6')!.scores['testmod'];
-    expect(record).toMatchObject({ status: 'invalid', error: 'input is not valid JSON' });
+    expect(record).toMatchObject({ status: 'invalid', error: 'stored input is unreadable: not valid JSON' });
     expect(JSON.stringify(record) + lines.join('\n')).not.toContain(PATIENT);
+  });
+
+  it('reads the binary claim-check blob the gateway writes, its binary field as bytes', async () => {
+    const { store, handler } = setup();
+    const preprocess = jest.spyOn(testModality, 'preprocess');
+    try {
+      store.addCase('c6b', ['testmod']);
+      const bytes = Uint8Array.from([9, 8, 7]);
+      store.blobs.set(blobKey('c6b', 'testmod'), encodeInputBlob({ values: [1, 1, 1, 1], data: 'not-stored' }, { field: 'data', bytes }));
+      await expect(handler.handle(job('c6b'))).resolves.toMatchObject({ status: 'ok' });
+      expect(preprocess.mock.calls[0][0]).toEqual({ values: [1, 1, 1, 1], data: Buffer.from(bytes) });
+      expect(store.cases.get('c6b')!.scores['testmod']).toMatchObject({ status: 'ok', logit: 4 });
+    } finally {
+      preprocess.mockRestore();
+    }
   });
 
   it('runtime error before the last attempt: rethrows, publishes nothing', async () => {
@@ -159,6 +175,38 @@ describe('ScoreModalityHandler', () => {
     store.addCase('c12', ['testmod'], { testmod: { values: [1, 1, 1, 1] } });
     await expect(handler.handle(job('c12', 0, 3))).rejects.toThrow('injected');
     await expect(handler.handle(job('c12', 1, 3))).resolves.toMatchObject({ status: 'ok' });
+  });
+
+  /** Resolves 'pending' if the promise has not settled after `ms`. */
+  const settledWithin = (promise: Promise<unknown>, ms: number) =>
+    Promise.race([promise.then(() => 'resolved', () => 'rejected'), new Promise((r) => setTimeout(() => r('pending'), ms))]);
+
+  it('fault injection hang: the job stays in flight before inference, nothing is published', async () => {
+    const { store, models, handler, triggers } = setup({ faultInjection: 'hang' });
+    store.addCase('c18', ['testmod'], { testmod: { values: [1, 1, 1, 1] } });
+    expect(await settledWithin(handler.handle(job('c18')), 50)).toBe('pending');
+    expect(models.inferCalls).toBe(0);
+    expect(store.recordCalls).toHaveLength(0);
+    expect(triggers).toHaveLength(0);
+    // An invalid input is still answered at once (the hang sits where the model would run).
+    store.addCase('c19', ['testmod'], { testmod: 'not json' });
+    expect(await settledWithin(handler.handle(job('c19')), 50)).toBe('resolved');
+  });
+
+  it('fault injection hang-after-record: the score is recorded but no trigger is enqueued; a redelivery enqueues it', async () => {
+    const store = new FakeCaseStore();
+    const doomed = setup({ faultInjection: 'hang-after-record', store });
+    store.addCase('c20', ['testmod'], { testmod: { values: [1, 1, 1, 1] } });
+    expect(await settledWithin(doomed.handler.handle(job('c20')), 50)).toBe('pending');
+    const recorded = store.cases.get('c20')!.scores['testmod'];
+    expect(recorded).toMatchObject({ status: 'ok' });
+    expect(doomed.triggers).toHaveLength(0);
+
+    // The same job redelivered to a healthy process: the score stands, the lost trigger is enqueued.
+    const survivor = setup({ store });
+    await expect(survivor.handler.handle(job('c20'))).resolves.toMatchObject({ outcome: 'all-replied' });
+    expect(store.cases.get('c20')!.scores['testmod']).toBe(recorded);
+    expect(survivor.triggers).toEqual([{ caseId: 'c20', traceId: 'trace-c20' }]);
   });
 
   it('a job for another modality is unrecoverable and publishes nothing', async () => {

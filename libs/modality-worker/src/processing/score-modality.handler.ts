@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError } from 'bullmq';
-import { JOB_NAMES, type ScoreModalityJob, type ScoreRecord, type ScoreStatus } from '@lf/contracts';
+import { decodeInputBlob, InputBlobError, JOB_NAMES, type ScoreModalityJob, type ScoreRecord, type ScoreStatus } from '@lf/contracts';
 import type { Logger } from '@lf/observability';
 import { isPreprocessingError } from '@lf/preprocessing';
 import type { RecordScoreOutcome } from '@lf/redis';
@@ -17,7 +17,7 @@ import type { WorkerCaseStore } from './worker-case-store';
  * The modality job, independent of Nest and of a running BullMQ worker (unit-tested with fakes).
  *
  * Failure policy (DESIGN.md 3: a modality that fails for good publishes a record so the case need not wait):
- * - bad input (expired blob, not JSON, PreprocessingError): publish `invalid` at once and complete the job,
+ * - bad input (expired blob, unreadable blob, PreprocessingError): publish `invalid` at once and complete the job,
  *   since a retry would see the same input;
  * - anything else (ONNX, Redis): throw, so BullMQ retries with the job's backoff; on the last attempt publish
  *   `failed` with the error text first.
@@ -124,10 +124,11 @@ export class ScoreModalityHandler {
     if (!blob) return invalidRecord(definition.name, this.currentModelRef(), 'input expired or missing', this.latency(started));
     let input: unknown;
     try {
-      input = JSON.parse(blob.toString('utf8'));
-    } catch {
-      // Not the parser's message: Node quotes the offending text, which is patient data.
-      return invalidRecord(definition.name, this.currentModelRef(), 'input is not valid JSON', this.latency(started));
+      input = decodeInputBlob(blob);
+    } catch (error) {
+      // InputBlobError messages never quote the blob (it is patient data).
+      if (!(error instanceof InputBlobError)) throw error;
+      return invalidRecord(definition.name, this.currentModelRef(), error.message, this.latency(started));
     }
 
     return models.withModel(async (model) => {
@@ -140,7 +141,7 @@ export class ScoreModalityHandler {
         if (!isPreprocessingError(error) || error.code === 'invalid_spec') throw error;
         return invalidRecord(definition.name, ref, `${error.code}: ${error.message}`, this.latency(started));
       }
-      applyFaultInjection(this.deps.faultInjection, definition.name, job.attemptsMade);
+      if (this.deps.faultInjection) await applyFaultInjection(this.deps.faultInjection, definition.name, job.attemptsMade);
       const logit = await model.infer(tensor);
       const { probability, flags } = calibratedProbability(model.manifest.calibration, logit);
       return okRecord(definition.name, ref, {
@@ -156,6 +157,7 @@ export class ScoreModalityHandler {
     const { store, fusion, metrics, definition } = this.deps;
     const { caseId, traceId } = job.data;
     const outcome = await store.recordScore(caseId, record);
+    if (this.deps.faultInjection) await applyFaultInjection(this.deps.faultInjection, definition.name, job.attemptsMade, 'after-record');
     metrics.scoreOutcomes.inc({ modality: definition.name, outcome });
     if (outcome !== 'duplicate') metrics.scoresPublished.inc({ modality: definition.name, status: record.status });
     switch (outcome) {

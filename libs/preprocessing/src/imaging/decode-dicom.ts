@@ -1,6 +1,7 @@
 import { parseDicom, readPart10Header, type DataSet } from 'dicom-parser';
 import { PreprocessingError } from '../errors/preprocessing-error';
-import { parseBase64Strict } from '../util/parse-base64-strict';
+import { littleEndianSamples } from '../util/little-endian-samples';
+import { imageBytes } from '../util/image-bytes';
 import type { DecodedImage } from './decoded-image';
 import { MAX_IMAGE_SIDE } from './imaging-spec';
 
@@ -103,8 +104,8 @@ function readRescale(ds: DataSet, tag: string, name: string): number | undefined
  * DICOM Part 10 (uncompressed little endian, 8/16-bit, one grayscale sample per pixel, one frame)
  * -> Hounsfield units via the modality LUT (RescaleSlope/Intercept).
  */
-export function decodeDicom(data: string): DecodedImage {
-  const bytes = parseBase64Strict(data, FIELD);
+export function decodeDicom(data: string | Uint8Array): DecodedImage {
+  const bytes = imageBytes(data, FIELD);
   const transferSyntax = readTransferSyntax(bytes);
   if (!(SUPPORTED_TRANSFER_SYNTAXES as readonly string[]).includes(transferSyntax)) {
     const name = KNOWN_TRANSFER_SYNTAXES[transferSyntax];
@@ -194,12 +195,13 @@ export function decodeDicom(data: string): DecodedImage {
   const mask = 2 ** bitsStored - 1;
   const signBit = 2 ** (bitsStored - 1);
   const signed = pixelRepresentation === 1;
+  const words = bytesPerPixel === 2 ? littleEndianSamples(bytes, pixel.dataOffset, count, Uint16Array) : bytes.subarray(pixel.dataOffset, pixel.dataOffset + count);
   const view = new DataView(bytes.buffer, bytes.byteOffset + pixel.dataOffset, needed);
   const m = slope ?? 1;
   const b = intercept ?? 0;
   const values = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    const word = bytesPerPixel === 2 ? view.getUint16(i * 2, true) : view.getUint8(i);
+    const word = words ? words[i] : view.getUint16(i * 2, true);
     let v = (word >>> shift) & mask;
     if (signed && v >= signBit) v -= 2 * signBit;
     values[i] = v * m + b;

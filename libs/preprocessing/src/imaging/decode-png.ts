@@ -1,6 +1,7 @@
 import { decode as decodePngBytes } from 'fast-png';
 import { PreprocessingError } from '../errors/preprocessing-error';
-import { parseBase64Strict } from '../util/parse-base64-strict';
+import { imageBytes } from '../util/image-bytes';
+import { inflateGrayPng, type GrayPngSamples } from './inflate-gray-png';
 import type { DecodedImage } from './decoded-image';
 import { MAX_IMAGE_SIDE } from './imaging-spec';
 
@@ -12,7 +13,8 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const LUMA = [0.299, 0.587, 0.114] as const;
 
 export interface PngImageFields {
-  data: string;
+  /** Base64 text (the API form) or the bytes themselves. */
+  data: string | Uint8Array;
   windowCenter?: number;
   windowWidth?: number;
 }
@@ -46,7 +48,7 @@ export function decodePng(input: PngImageFields): DecodedImage {
   const windowWidth = windowField(input.windowWidth, 'windowWidth', 1500);
   if (windowWidth <= 0) throw new PreprocessingError('impossible_value', 'inputs.imaging.windowWidth', 'must be > 0');
 
-  const bytes = parseBase64Strict(input.data, FIELD);
+  const bytes = imageBytes(input.data, FIELD);
   const header = readHeaderSize(bytes);
   if (header.width < 1 || header.height < 1 || header.width > MAX_IMAGE_SIDE || header.height > MAX_IMAGE_SIDE) {
     throw new PreprocessingError(
@@ -55,6 +57,14 @@ export function decodePng(input: PngImageFields): DecodedImage {
       `PNG is ${header.width}x${header.height}; each side must be 1..${MAX_IMAGE_SIDE}`,
     );
   }
+  let gray: GrayPngSamples | undefined;
+  try {
+    gray = inflateGrayPng(bytes);
+  } catch {
+    throw new PreprocessingError('bad_encoding', FIELD, 'is not a decodable PNG (corrupt or truncated)');
+  }
+  if (gray) return grayImage(gray, { center, width: windowWidth });
+
   let png: ReturnType<typeof decodePngBytes>;
   try {
     // fast-png (image-js) keeps 16-bit samples at their depth and is ~3x faster than pngjs on 16-bit
@@ -95,4 +105,17 @@ export function decodePng(input: PngImageFields): DecodedImage {
   }
   if (translucent && !qualityFlags.includes('transparency_ignored')) qualityFlags.push('transparency_ignored');
   return { width, height, values, kind: 'intensity', sourceWindow: { center, width: windowWidth }, qualityFlags };
+}
+
+/** The common grayscale case: sample / maxValue, no colour or alpha to handle. */
+function grayImage(gray: GrayPngSamples, sourceWindow: { center: number; width: number }): DecodedImage {
+  const { width, height, bytes } = gray;
+  const count = width * height;
+  const values = new Float64Array(count);
+  if (gray.depth === 16) {
+    for (let i = 0; i < count; i++) values[i] = ((bytes[2 * i] << 8) | bytes[2 * i + 1]) / 65535;
+  } else {
+    for (let i = 0; i < count; i++) values[i] = bytes[i] / 255;
+  }
+  return { width, height, values, kind: 'intensity', sourceWindow, qualityFlags: [] };
 }

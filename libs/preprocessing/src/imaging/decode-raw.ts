@@ -1,15 +1,19 @@
 import { RAW_DTYPES } from '@lf/contracts';
 import { PreprocessingError } from '../errors/preprocessing-error';
-import { parseBase64Strict } from '../util/parse-base64-strict';
+import { littleEndianSamples } from '../util/little-endian-samples';
+import { imageBytes } from '../util/image-bytes';
 import type { DecodedImage } from './decoded-image';
 import { MAX_IMAGE_SIDE } from './imaging-spec';
 
 type RawDtype = (typeof RAW_DTYPES)[number];
 
+const SAMPLE_ARRAYS = { int16: Int16Array, uint16: Uint16Array, float32: Float32Array, uint8: Uint8Array } as const;
+
 export const RAW_BYTES_PER_PIXEL: Readonly<Record<RawDtype, number>> = { int16: 2, uint16: 2, float32: 4, uint8: 1 };
 
 export interface RawImageFields {
-  data: string;
+  /** Base64 text (the API form) or the bytes themselves. */
+  data: string | Uint8Array;
   dtype: RawDtype;
   width: number;
   height: number;
@@ -56,7 +60,7 @@ export function decodeRaw(input: RawImageFields): DecodedImage {
   const intercept = assertFinite(input.rescaleIntercept, 'rescaleIntercept', 0);
   if (slope === 0) throw new PreprocessingError('impossible_value', 'inputs.imaging.rescaleSlope', 'is 0, which erases the image');
 
-  const bytes = parseBase64Strict(input.data, 'inputs.imaging.data');
+  const bytes = imageBytes(input.data, 'inputs.imaging.data');
   const bytesPerPixel = RAW_BYTES_PER_PIXEL[input.dtype];
   const count = width * height;
   const expected = count * bytesPerPixel;
@@ -75,10 +79,12 @@ export function decodeRaw(input: RawImageFields): DecodedImage {
       `has ${bytes.length} bytes but ${width}x${height} ${input.dtype} needs exactly ${expected}`,
     );
   }
+  const samples = littleEndianSamples(bytes, 0, count, SAMPLE_ARRAYS[input.dtype]);
   const view = new DataView(bytes.buffer, bytes.byteOffset, expected);
+  const dtype = input.dtype;
   const values = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    const v = readPixel(view, input.dtype, i);
+    const v = samples ? samples[i] : readPixel(view, dtype, i);
     if (!Number.isFinite(v)) {
       throw new PreprocessingError(
         'not_a_number',
