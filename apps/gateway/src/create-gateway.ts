@@ -12,6 +12,9 @@ import { installApiKeyAuth, installHttpMetrics } from './http/fastify-hooks';
 import { ProblemFilter } from './http/problem.filter';
 import { throttled } from '@lf/observability';
 import { CaseProducer } from './queues/case-producer';
+import { API_ROUTES } from './openapi/api-routes';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { GATEWAY_VERSION } from './openapi/gateway-version';
 
 export interface Gateway {
   app: NestFastifyApplication;
@@ -20,6 +23,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   redis: RedisConnection;
   producer: CaseProducer;
+  /** Method and URL of every route Fastify registered (HEAD included). */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   /** Starts listening on config.host:config.port; resolves with the URL. */
   listen(): Promise<string>;
   /** Stop accepting, finish in-flight requests, flush queued adds, close queues and Redis. Idempotent. */
@@ -88,9 +93,15 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   };
 
   const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, return503OnClosing: true });
+  // Every route Fastify registers, so a test can hold the OpenAPI route table to what is really served.
+  const routes: Array<{ method: string; url: string }> = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
+  });
+  const openapi = buildOpenApiDocument(API_ROUTES, { version: GATEWAY_VERSION });
   let app: NestFastifyApplication;
   try {
-    app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ submission, store, metrics, readiness }), adapter, {
+    app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ submission, store, metrics, readiness, openapi }), adapter, {
       logger: new NestJsonLogger(logger.child({ component: 'nest' })),
       abortOnError: false,
     });
@@ -113,6 +124,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     metrics,
     redis,
     producer,
+    routes,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       return app.getUrl();

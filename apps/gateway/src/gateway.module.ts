@@ -3,7 +3,8 @@ import type { CaseStore } from '@lf/redis';
 import { CasesController } from './cases/cases.controller';
 import type { CaseSubmissionService } from './cases/case-submission.service';
 import type { GatewayMetrics } from './gateway-metrics';
-import { CASE_READER, CASE_SUBMISSION, GATEWAY_METRICS, READINESS } from './gateway.tokens';
+import { CASE_READER, CASE_SUBMISSION, GATEWAY_METRICS, OPENAPI_DOCUMENT, READINESS } from './gateway.tokens';
+import { DocsController } from './openapi/docs.controller';
 import { OpsController, type Readiness } from './health/ops.controller';
 
 export interface GatewayModuleDeps {
@@ -11,6 +12,8 @@ export interface GatewayModuleDeps {
   store: Pick<CaseStore, 'get'>;
   metrics: GatewayMetrics;
   readiness: Readiness;
+  /** The OpenAPI document served at /openapi.json. */
+  openapi: unknown;
 }
 
 /**
@@ -23,12 +26,13 @@ export class GatewayModule {
   static forRoot(deps: GatewayModuleDeps): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [CasesController, OpsController],
+      controllers: [CasesController, OpsController, DocsController],
       providers: [
         { provide: CASE_SUBMISSION, useValue: deps.submission },
         { provide: CASE_READER, useValue: deps.store },
         { provide: GATEWAY_METRICS, useValue: deps.metrics },
         { provide: READINESS, useValue: deps.readiness },
+        { provide: OPENAPI_DOCUMENT, useValue: deps.openapi },
       ],
     };
   }

@@ -7,3 +7,6 @@ export * from './modality-registry';
 export * from './job-options';
 export * from './strict-base64';
 export * from './input-blob';
+export * from './tenant-config.schema';
+export * from './webhook';
+export * from './api-responses.schema';
