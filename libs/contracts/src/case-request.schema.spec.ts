@@ -40,7 +40,7 @@ describe('caseRequestSchema', () => {
   });
 
   it('fills PNG window defaults', () => {
-    const parsed = caseRequestSchema.parse({ patientRef: 'p', inputs: { imaging: { format: 'png', data: 'AAAA' } } });
+    const parsed = caseRequestSchema.parse({ patientRef: 'p', inputs: { imaging: { format: 'png', data: 'iVBORw0KGgo=' } } });
     expect(parsed.inputs.imaging).toMatchObject({ windowCenter: -600, windowWidth: 1500 });
   });
 });

@@ -10,3 +10,4 @@ export * from './input-blob';
 export * from './tenant-config.schema';
 export * from './webhook';
 export * from './api-responses.schema';
+export * from './image-payload-check';
