@@ -7,7 +7,7 @@
 import { generateCohort } from '@lf/cohort';
 import { auroc } from '@lf/fusion';
 import { percentile } from './lib/percentile';
-import { progressBar } from './lib/progress-bar';
+import { progressBar } from '@lf/client';
 
 interface CaseResult {
   caseId: string;

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'client', preset: '<rootDir>/../../jest.preset.js', rootDir: __dirname };
