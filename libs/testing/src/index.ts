@@ -4,3 +4,4 @@ export * from './redis-sentinel';
 export * from './redis-cluster';
 export * from './launch-app';
 export * from './launch-system';
+export * from './dcmjs-dicom';
