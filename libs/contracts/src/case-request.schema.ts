@@ -59,7 +59,7 @@ export const imagingInputSchema = imagingInputSchemaWith(z.string().min(1, 'must
  * written before that, which the imaging decoder checks strictly anyway.
  */
 export const storedImagingInputSchema = imagingInputSchemaWith(
-  z.union([z.string().min(1, 'must not be empty'), z.instanceof(Uint8Array).refine((b) => b.length > 0, 'must not be empty')]),
+  z.union([z.string().min(1, 'must not be empty'), z.custom<Uint8Array>((b) => b instanceof Uint8Array && b.length > 0, 'must be non-empty bytes')]),
 );
 export type StoredImagingInput = z.input<typeof storedImagingInputSchema>;
 export type ImagingInput = z.input<typeof imagingInputSchema>;

@@ -55,28 +55,26 @@ export class CaseStore {
   }
 
   /**
-   * Creates the case, its blobs and its event stream (nothing is overwritten if the id exists), then puts
-   * it in the deadlines index. Enqueue the modality jobs only after this resolves.
+   * Stores the blobs, creates the case and its event stream (nothing of the case is overwritten if the id
+   * exists), then puts it in the deadlines index. Enqueue the modality jobs only after this resolves.
    */
   async register(reg: CaseRegistration): Promise<RegisteredCase> {
     validateRegistration(reg);
     const { caseId } = reg;
-    const blobModalities = Object.keys(reg.blobs);
-    const reply = await runLuaScript(
-      this.redis,
-      luaScripts.registerCase,
-      [this.keys.case(caseId), this.keys.events(caseId), ...blobModalities.map((m) => this.keys.blob(caseId, m))],
-      [
-        reg.tenant,
-        reg.expected.join(','),
-        reg.strategy,
-        reg.deadlineMs,
-        reg.ttlSeconds * 1000,
-        reg.traceId,
-        this.eventsMaxLen,
-        ...blobModalities.map((m) => reg.blobs[m]),
-      ],
-    );
+    const ttlMs = reg.ttlSeconds * 1000;
+    // Blobs first, with plain SETs on the same connection (so they land before the case exists and before any
+    // job can ask for them), not as script arguments: see registerCase-2.lua. NX: a repeated registration of
+    // the same id overwrites nothing, as for the case itself.
+    const blobWrites = Object.keys(reg.blobs).map((m) => this.redis.set(this.keys.blob(caseId, m), reg.blobs[m], 'PX', ttlMs, 'NX'));
+    const [reply] = await Promise.all([
+      runLuaScript(
+        this.redis,
+        luaScripts.registerCase,
+        [this.keys.case(caseId), this.keys.events(caseId)],
+        [reg.tenant, reg.expected.join(','), reg.strategy, reg.deadlineMs, ttlMs, reg.traceId, this.eventsMaxLen],
+      ),
+      ...blobWrites,
+    ]);
     const [created, submittedAt, deadlineAt, status] = expectTuple(reply, 4, 'registerCase') as [number, number, number, string];
     // Also on a repeated registration of a pending case: the first attempt may have died before this ZADD.
     if (status === 'pending') await this.redis.zadd(this.keys.deadlines(), deadlineAt, caseId);

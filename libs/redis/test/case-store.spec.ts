@@ -90,7 +90,7 @@ describe('register', () => {
     await expect(store.register(registration({ caseId: 'a:b' }))).rejects.toThrow(/invalid case id 'a:b'/);
   });
 
-  it('gives every key of the case, blobs included, the same expiry instant: submittedAt + ttl', async () => {
+  it('gives every key of the case the same expiry instant, submittedAt + ttl, and blobs never a later one', async () => {
     const reg = registration({ expected: ['imaging', 'tabular'], ttlSeconds: 120, deadlineMs: 100 });
     const { submittedAt, deadlineAt } = await store.register(reg);
     await store.recordScore(reg.caseId, score('imaging'));
@@ -105,10 +105,13 @@ describe('register', () => {
       keys.late(reg.caseId),
       keys.result(reg.caseId),
       keys.events(reg.caseId),
-      keys.blob(reg.caseId, 'imaging'),
     ];
     const expiry = await Promise.all(caseKeys.map((k) => redis.call('PEXPIRETIME', k)));
     expect(expiry).toEqual(caseKeys.map(() => submittedAt + 120_000));
+    // Blobs are SET just before the registration script (not through it), with the same TTL.
+    const blobExpiry = Number(await redis.call('PEXPIRETIME', keys.blob(reg.caseId, 'imaging')));
+    expect(blobExpiry).toBeLessThanOrEqual(submittedAt + 120_000);
+    expect(blobExpiry).toBeGreaterThan(submittedAt + 120_000 - 1000);
   });
 
   it('shortens (never lengthens) the inputs\' TTL to the grace period once the result is stored', async () => {
