@@ -35,6 +35,16 @@ export default [
     },
   },
   {
+    // Tests of domain libs may use the shared test infrastructure (libs/testing: FHIR validators, throwaway
+    // Redis), never other infra; their production code stays pure.
+    files: ['libs/**/*.spec.ts', 'libs/**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(
+        depConstraints.map((c) => (c.sourceTag === 'type:domain' ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:testing'] } : c)),
+      ),
+    },
+  },
+  {
     // CommonJS config and jest environment files.
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

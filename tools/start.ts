@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on this machine as separate processes (gateway, three modality workers,
- * fusion aggregator) with prefixed, readable logs. Redis: REDIS_URL if set; else 127.0.0.1:6379 if it
- * answers; else a local redis-server with its data under .data/redis. Ctrl-C stops everything cleanly.
+ * fusion aggregator, webhook dispatcher, dashboard) with prefixed, readable logs. Redis: REDIS_URL if set; else
+ * 127.0.0.1:6379 if it answers; else a local redis-server with its data under .data/redis. Ctrl-C stops
+ * everything cleanly.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { launchSystem, SYSTEM_APPS, WORKSPACE_ROOT, type RunningSystem } from '@
 import { prettyLogLine } from './lib/pretty-log-line';
 
 const DEV_API_KEY = 'lf-dev-local-key-not-secret';
-const PORTS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 } as const;
+const PORTS = { gateway: 3000, dashboard: 3001, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014, 'webhook-dispatcher': 3015 } as const;
 
 function redisAnswers(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -51,7 +52,8 @@ async function resolveRedis(): Promise<{ url: string; embedded?: ChildProcess; n
 
 async function main() {
   const redis = await resolveRedis();
-  const apiKeys = process.env['LF_API_KEYS'] ?? `dev:${DEV_API_KEY}`;
+  // A tenants file (LF_TENANTS_FILE, inherited by the gateway) replaces the development key.
+  const apiKeys = process.env['LF_API_KEYS'] ?? (process.env['LF_TENANTS_FILE'] ? '' : `dev:${DEV_API_KEY}`);
   const width = Math.max(...SYSTEM_APPS.map((a) => a.length));
   console.log(`starting late-fusion with ${redis.note} ...`);
   let system: RunningSystem | undefined;
@@ -72,6 +74,10 @@ async function main() {
       apiKeys,
       modelsDir: process.env['LF_MODELS_DIR'],
       ports: PORTS,
+      only: SYSTEM_APPS, // the dashboard too (tests launch it only when they ask)
+      // One audit line per request would drown the console while `npm run demo` polls; the Redis audit
+      // stream still records every request (LF_AUDIT_LOG=true npm start to see them).
+      env: { gateway: { LF_AUDIT_LOG: process.env['LF_AUDIT_LOG'] ?? 'false' } },
       onLine: (app, line) => process.stdout.write(`${app.padEnd(width)} | ${prettyLogLine(line)}\n`),
     });
   } catch (error) {
@@ -91,10 +97,11 @@ async function main() {
     [
       '',
       'late-fusion is up:',
-      `  API               http://127.0.0.1:${PORTS.gateway}   (POST /v1/cases, GET /v1/cases/{id})`,
-      ...SYSTEM_APPS.filter((a) => a !== 'gateway').map((a) => `  ${a.padEnd(18)}http://127.0.0.1:${PORTS[a]}/metrics`),
-      process.env['LF_API_KEYS'] ? '  API keys          from LF_API_KEYS' : `  API key           ${DEV_API_KEY}   (development only: Authorization: Bearer ${DEV_API_KEY})`,
-      '  try               npm run demo',
+      `  API                 http://127.0.0.1:${PORTS.gateway}   (POST /v1/cases, GET /v1/cases/{id})`,
+      `  dashboard           http://127.0.0.1:${PORTS.dashboard}   (queue health; sign in with the API key below, or a dashboard:read key)`,
+      ...SYSTEM_APPS.filter((a) => a !== 'gateway' && a !== 'dashboard').map((a) => `  ${a.padEnd(20)}http://127.0.0.1:${PORTS[a]}/metrics`),
+      process.env['LF_TENANTS_FILE'] ? `  API keys            from LF_TENANTS_FILE (${process.env['LF_TENANTS_FILE']})` : process.env['LF_API_KEYS'] ? '  API keys            from LF_API_KEYS' : `  API key             ${DEV_API_KEY}   (development only: Authorization: Bearer ${DEV_API_KEY})`,
+      '  try                 npm run demo',
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { BullRegistrar, getQueueToken, type WorkerHost } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { jobIds, QUEUES } from '@lf/contracts';
 import { createLogger, NestJsonLogger, startOpsServer, type Logger, type OpsServer } from '@lf/observability';
-import { CaseStore, createKeyBuilder, createRedisConnection, redactRedisUrl, waitUntilReady, type RedisConnection } from '@lf/redis';
+import { CaseStore, createKeyBuilder, createRedisConnection, redactRedisUrl, waitUntilReady, WebhookStore, type RedisConnection } from '@lf/redis';
 import { createAggregatorMetrics, type AggregatorMetrics } from './aggregator-metrics';
 import type { AggregatorConfig } from './config/aggregator.config';
 import { CaseFinalizer } from './finalize/case-finalizer';
@@ -15,6 +15,7 @@ import { AggregatorModule } from './nest/aggregator.module';
 import { createFinalizeCaseProcessor } from './nest/finalize-case.processor';
 import { DeadlineSweeper } from './sweeper/deadline-sweeper';
 import { redisNextDeadline } from './sweeper/next-deadline';
+import { QueueWebhookEnqueuer } from './webhooks/webhook-enqueuer';
 
 export interface RunningAggregator {
   config: AggregatorConfig;
@@ -72,8 +73,10 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
   let bundle: FusionBundle | undefined;
   let app: INestApplicationContext | undefined;
   let fusionQueue: Queue | undefined;
+  let webhooksQueue: Queue | undefined;
   const closeResources = async () => {
     await bundle?.close().catch(() => undefined);
+    await webhooksQueue?.close().catch(() => undefined);
     await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     await ops.close();
   };
@@ -84,6 +87,9 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
   try {
     await waitUntilReady(producer);
     const store = new CaseStore(producer, keys);
+    // Producer only (apps/webhook-dispatcher consumes it): a plain Queue on the fail-fast connection.
+    webhooksQueue = new Queue(QUEUES.webhooks, { connection: producer, prefix: keys.queuePrefix(QUEUES.webhooks) });
+    webhooksQueue.on('error', (err: Error) => logger.warn('webhooks queue error', { err }));
     const dir = resolveFusionBundleDir(config.modelsDir, config.fusionVersion);
     bundle = await loadFusionBundle(dir);
     logger.info('fusion bundle loaded', { version: bundle.version, dir, defaultStrategy: bundle.defaultStrategy, strategies: [...bundle.strategies] });
@@ -95,6 +101,7 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
       logger,
       recoveryGraceMs: config.recoveryGraceMs,
       inputGraceMs: config.inputGraceMs,
+      webhooks: new QueueWebhookEnqueuer({ webhooks: new WebhookStore(producer, keys), queue: webhooksQueue, retry: config.webhooks, logger }),
       // The case is done: its delayed deadline trigger would only find it finalized. Not when that job is the caller.
       afterStored: async (caseId, source, cause) => {
         if (source === 'job' && cause === 'deadline') return;

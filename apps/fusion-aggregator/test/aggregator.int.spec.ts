@@ -6,10 +6,10 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_NAMES, jobIds, QUEUES, type FinalizeCaseJob, type FusionStrategyName, type ScoreRecord } from '@lf/contracts';
+import { JOB_NAMES, jobIds, QUEUES, type DeliverWebhookJob, type FinalizeCaseJob, type FusionStrategyName, type ScoreRecord } from '@lf/contracts';
 import { fuse } from '@lf/fusion';
 import { createLogger } from '@lf/observability';
-import { CaseStore, createKeyBuilder } from '@lf/redis';
+import { CaseStore, createKeyBuilder, WebhookStore } from '@lf/redis';
 import { startRedisServer, type RedisServerHandle } from '@lf/testing';
 import { bootstrapAggregator, type RunningAggregator } from '../src/bootstrap-aggregator';
 import { aggregatorConfigFromEnv } from '../src/config/aggregator.config';
@@ -242,8 +242,9 @@ describe('deadlines', () => {
     expect(view!.result!.status).toBe('degraded');
     expect(await finalizedEvents(caseId)).toBe(1);
     expect(await storedEvents(caseId)).toBe(1);
-    const outcomes = (await replicas[0].metrics.finalizeOutcomes.get()).values;
-    expect(outcomes.find((v) => v.labels.outcome === 'recovered')?.value).toBe(1);
+    // The attempt is counted when finalize returns, a few Redis round trips (webhooks, deadline job) after the result is visible.
+    const recovered = async () => (await replicas[0].metrics.finalizeOutcomes.get()).values.find((v) => v.labels.outcome === 'recovered')?.value;
+    expect(await waitFor(recovered)).toBe(1);
   });
 });
 
@@ -256,5 +257,45 @@ describe('operations', () => {
     expect(metrics).toContain('lf_finalize_attempts_total');
     await aggregator.shutdown('test');
     replicas = [];
+  });
+});
+
+describe('webhooks', () => {
+  it('enqueues one delivery per webhook of the tenant after storing the result, once, whatever the duplicate triggers', async () => {
+    const webhooks = new WebhookStore(redis, keys);
+    const policy = { allowedHosts: ['hooks.example.org'], allowHttp: false, allowPrivateNetworks: false };
+    const ids: string[] = [];
+    for (const path of ['a', 'b']) {
+      const outcome = await webhooks.register('north', { url: `https://hooks.example.org/${path}`, policy });
+      if (outcome.outcome !== 'registered') throw new Error(outcome.outcome);
+      ids.push(outcome.webhook.id);
+    }
+    await webhooks.register('south', { url: 'https://hooks.example.org/south', policy });
+    const deliveries = new Queue<DeliverWebhookJob>(QUEUES.webhooks, { connection: redis, prefix: keys.queuePrefix(QUEUES.webhooks) });
+    try {
+      await start(1, { LF_WEBHOOK_ATTEMPTS: '5', LF_WEBHOOK_BACKOFF_MS: '250' });
+      const { caseId } = await registerCase();
+      await store.recordScore(caseId, record('tabular', 0.3));
+      await store.recordScore(caseId, record('vitals', 0.6));
+      await trigger(caseId, 'all-replied');
+      await waitFor(async () => (await store.get(caseId))?.result);
+      // Duplicate triggers (a redelivered job, the sweeper) re-run the idempotent step.
+      await trigger(caseId, 'all-replied', { jobId: `${caseId}-dup` });
+      await replicas[0].finalizer.finalize(caseId, 'deadline', 'sweeper');
+      await waitFor(async () => (await fusionQueue.getJob(`${caseId}-dup`))?.finishedOn);
+
+      const jobs = await deliveries.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+      const mine = jobs.filter((j) => j.data.caseId === caseId);
+      expect(mine.map((j) => j.id).sort()).toEqual(ids.map((id) => `${caseId}-${id}`).sort());
+      for (const job of mine) {
+        expect(job.name).toBe(JOB_NAMES.deliverWebhook);
+        expect(Object.keys(job.data).sort()).toEqual(['caseId', 'eventId', 'tenant', 'traceId', 'webhookId']);
+        expect(job.data).toMatchObject({ caseId, tenant: 'north', eventId: `evt_${caseId}_finalized` });
+        expect(job.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 250 } });
+      }
+      expect(jobs.filter((j) => j.data.tenant === 'south')).toEqual([]);
+    } finally {
+      await deliveries.close();
+    }
   });
 });

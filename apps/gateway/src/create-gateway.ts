@@ -2,19 +2,24 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, NestJsonLogger, type Logger } from '@lf/observability';
-import { CaseStore, createKeyBuilder, createRedisConnection, waitUntilReady, type RedisConnection } from '@lf/redis';
-import { createUuidV7Generator } from './case-id/uuid-v7';
-import { CaseSubmissionService } from './cases/case-submission.service';
+import { CaseStore, createKeyBuilder, createRedisConnection, waitUntilReady, WebhookStore, type RedisConnection } from '@lf/redis';
+import { createCasesFeature } from './cases/cases-feature';
 import type { GatewayConfig } from './config/gateway.config';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
-import { installApiKeyAuth, installHttpMetrics } from './http/fastify-hooks';
+import { FHIR_JSON } from './fhir/fhir.controller';
+import { installHttpMetrics } from './http/fastify-hooks';
+import { GatewayAccess } from './auth/gateway-access';
 import { ProblemFilter } from './http/problem.filter';
+import { frameworkErrorProblem } from './http/framework-errors';
 import { throttled } from '@lf/observability';
 import { CaseProducer } from './queues/case-producer';
 import { API_ROUTES } from './openapi/api-routes';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { GATEWAY_VERSION } from './openapi/gateway-version';
+
+/** The policy of a tenant the tenants file does not know (LF_API_KEYS tenants): no callbacks anywhere. */
+const NO_WEBHOOKS = Object.freeze({ allowedHosts: [], allowPrivateNetworks: false, allowHttp: false });
 
 export interface Gateway {
   app: NestFastifyApplication;
@@ -23,6 +28,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   redis: RedisConnection;
   producer: CaseProducer;
+  /** Tenants (live directory, `tenants.reload('SIGHUP')`), rate limit, backpressure, audit trail. */
+  access: GatewayAccess;
   /** Method and URL of every route Fastify registered (HEAD included). */
   routes: ReadonlyArray<{ method: string; url: string }>;
   /** Starts listening on config.host:config.port; resolves with the URL. */
@@ -60,21 +67,23 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
 
   const store = new CaseStore(redis, keys);
   const producer = new CaseProducer(redis, config.registry, keys);
-  const submission = new CaseSubmissionService({
-    store,
-    producer,
-    registry: config.registry,
-    keys,
-    ids: createUuidV7Generator(),
-    defaults: { strategy: config.defaultStrategy, deadlineMs: config.defaultDeadlineMs },
-    caseTtlSeconds: config.caseTtlSeconds,
-    jobAttempts: config.jobAttempts,
-    logger,
-    metrics,
-  });
+  const cases = createCasesFeature({ config, redis, store, producer, keys, logger, metrics });
+  const { submission } = cases;
+
+  let access: GatewayAccess;
+  try {
+    const queues = config.registry.filter((e) => e.enabled).flatMap((e) => producer.queue(e.queue) ?? []);
+    access = new GatewayAccess({ config, redis, keys, queues, routes: API_ROUTES, logger, metrics });
+  } catch (err) {
+    await cases.close();
+    await producer.close();
+    redis.disconnect();
+    throw err;
+  }
 
   let closing = false;
   const readiness = {
+    detail: () => access.readinessDetail(),
     async isReady(): Promise<boolean> {
       if (closing) return false;
       let timer: NodeJS.Timeout | undefined;
@@ -92,25 +101,36 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     },
   };
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, return503OnClosing: true, frameworkErrors: frameworkErrorProblem });
   // Every route Fastify registers, so a test can hold the OpenAPI route table to what is really served.
   const routes: Array<{ method: string; url: string }> = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
   });
   const openapi = buildOpenApiDocument(API_ROUTES, { version: GATEWAY_VERSION });
+  const webhooks = {
+    store: new WebhookStore(redis, keys),
+    // The tenant's policy as the tenants file says now (re-read on change); none = no webhooks allowed.
+    policyFor: (tenant: string) => access.tenants.table.tenant(tenant)?.webhooks ?? NO_WEBHOOKS,
+  };
   let app: NestFastifyApplication;
   try {
-    app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ submission, store, metrics, readiness, openapi }), adapter, {
+    app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ submission, store, metrics, readiness, openapi, cases, webhooks }), adapter, {
       logger: new NestJsonLogger(logger.child({ component: 'nest' })),
       abortOnError: false,
     });
     const fastify = app.getHttpAdapter().getInstance();
-    installApiKeyAuth(fastify, config.apiKeys, metrics);
+    access.install(fastify);
+    await cases.install(fastify);
+    // FHIR clients send application/fhir+json: parse it exactly like JSON (same limits and prototype-poisoning rules).
+    fastify.addContentTypeParser(FHIR_JSON, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
     installHttpMetrics(fastify, metrics);
     app.useGlobalFilters(new ProblemFilter(logger, metrics, config.maxBodyBytes));
     await app.init();
+    access.start();
   } catch (err) {
+    await cases.close();
+    await access.stop();
     await producer.close();
     redis.disconnect();
     throw err;
@@ -124,6 +144,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     metrics,
     redis,
     producer,
+    access,
     routes,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
@@ -132,7 +153,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     close() {
       closed ??= (async () => {
         closing = true;
+        await cases.close();
+        await access.stop();
         await app.close();
+        await access.flush();
         await producer.close();
         await redis.quit().catch(() => redis.disconnect());
       })();

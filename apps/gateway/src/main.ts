@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     url,
     redis: redactRedisUrl(config.redis.url),
     modalities: config.registry.filter((e) => e.enabled).map((e) => e.name),
-    tenants: config.apiKeys.tenants,
+    tenants: gateway.access.tenants.table.tenantIds,
+    tenantsFrom: config.tenants.kind === 'file' ? config.tenants.path : 'LF_API_KEYS',
     defaultStrategy: config.defaultStrategy,
     defaultDeadlineMs: config.defaultDeadlineMs,
   });
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Key rotation without a restart: re-read the tenants file now (it is also watched and polled).
+  process.on('SIGHUP', () => gateway.access.tenants.reload('SIGHUP'));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -10,6 +10,7 @@ import { startRedisServer, type RedisServerHandle } from '@lf/testing';
 import { gatewayConfigFromEnv } from '../src/config/gateway.config';
 import { createGateway, type Gateway } from '../src/create-gateway';
 import { API_ROUTES, UNDOCUMENTED_ROUTES } from '../src/openapi/api-routes';
+import { openApiPath as routeTemplateToPath } from '../src/auth/scope-policy';
 
 jest.setTimeout(30_000);
 
@@ -28,8 +29,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Fastify's `/v1/cases/:id` as the document's `/v1/cases/{id}`. */
-const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+/** Fastify's `/v1/cases/:id` as the document's `/v1/cases/{id}` (and `/v1/cases::batch` as `/v1/cases:batch`). */
+const openApiPath = (url: string) => routeTemplateToPath(url);
 
 describe('OpenAPI document', () => {
   it('is served at /openapi.json and is a valid OpenAPI 3.1 document', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FUSION_STRATEGIES } from './case-request.schema';
+import { caseRequestSchema, FUSION_STRATEGIES } from './case-request.schema';
 
 /**
  * Response bodies of the HTTP API, as zod schemas: the OpenAPI document is generated from them, and the
@@ -10,7 +10,9 @@ const isoTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 U
 export const submitResponseSchema = z
   .object({
     caseId: z.string().meta({ description: 'Time-ordered case id (UUIDv7)' }),
-    status: z.literal('pending'),
+    status: z
+      .enum(['pending', 'complete', 'degraded', 'failed'])
+      .meta({ description: "'pending' for a new case (202); for an Idempotency-Key replay (200), the case's status now" }),
     ignored: z
       .array(z.string())
       .optional()
@@ -75,3 +77,36 @@ export const problemSchema = z
   .meta({ id: 'Problem' });
 
 export const healthResponseSchema = z.object({ status: z.enum(['live', 'ready', 'not-ready']) }).loose().meta({ id: 'Health' });
+
+/** `POST /v1/cases:batch` body: each item is a case body (caseRequestSchema) plus an optional idempotencyKey. */
+export const MAX_BATCH_CASES = 100;
+export const batchRequestSchema = z
+  .object({
+    cases: z
+      .array(
+        caseRequestSchema.extend({
+          idempotencyKey: z
+            .string()
+            .min(1)
+            .max(255)
+            .optional()
+            .meta({ description: 'Like the Idempotency-Key header of POST /v1/cases, for this item (scoped to the tenant)' }),
+        }),
+      )
+      .min(1)
+      .max(MAX_BATCH_CASES),
+  })
+  .meta({ id: 'BatchRequest' });
+
+export const batchItemResultSchema = z
+  .object({
+    index: z.number().int().min(0).meta({ description: 'Position of the item in `cases`' }),
+    status: z.number().int().meta({ description: 'What the item would have got alone: 202 new case, 200 Idempotency-Key replay, 400, 409, 410, 503, ...' }),
+    caseId: z.string().optional(),
+    caseStatus: z.enum(['pending', 'complete', 'degraded', 'failed']).optional(),
+    ignored: z.array(z.string()).optional(),
+    problem: problemSchema.optional(),
+  })
+  .meta({ id: 'BatchItemResult' });
+
+export const batchResponseSchema = z.object({ results: z.array(batchItemResultSchema) }).meta({ id: 'BatchResponse' });

@@ -8,5 +8,6 @@ export * from './job-options';
 export * from './strict-base64';
 export * from './input-blob';
 export * from './tenant-config.schema';
+export * from './webhook';
 export * from './api-responses.schema';
 export * from './image-payload-check';

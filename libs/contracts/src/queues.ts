@@ -13,6 +13,7 @@ export const QUEUES = {
 export const JOB_NAMES = {
   scoreModality: 'score-modality',
   finalizeCase: 'finalize-case',
+  deliverWebhook: 'deliver-webhook',
 } as const;
 
 /** What finalizes a case: every expected modality replied, or its deadline passed. */
@@ -36,10 +37,24 @@ export interface FinalizeCaseJob {
   traceId: string;
 }
 
+/**
+ * One webhook delivery (queue `webhooks`): ids only, never PHI. The dispatcher builds the body from the stored
+ * result at delivery time, so a job in Redis (or in BullMQ's failed set) holds nothing about the patient.
+ */
+export interface DeliverWebhookJob {
+  caseId: string;
+  tenant: string;
+  webhookId: string;
+  /** The `LF-Event-Id` receivers deduplicate on: the same for every attempt and every webhook of one event. */
+  eventId: string;
+  traceId: string;
+}
+
 /** JobOf<Name>: producer and consumer are type-checked against the same payload. */
 export interface JobPayloads {
   [JOB_NAMES.scoreModality]: ScoreModalityJob;
   [JOB_NAMES.finalizeCase]: FinalizeCaseJob;
+  [JOB_NAMES.deliverWebhook]: DeliverWebhookJob;
 }
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = JobPayloads[N];
@@ -48,4 +63,6 @@ export type JobOf<N extends JobName> = JobPayloads[N];
 export const jobIds = {
   score: (caseId: string, modality: ModalityName) => `${caseId}-${modality}`,
   finalize: (caseId: string, cause: FinalizeCause) => `${caseId}-${cause}`,
+  /** One delivery per (case, webhook): a re-run of the enqueue step cannot enqueue it twice. */
+  webhook: (caseId: string, webhookId: string) => `${caseId}-${webhookId}`,
 };

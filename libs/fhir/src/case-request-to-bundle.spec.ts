@@ -2,7 +2,7 @@ import { generatePatient } from '@lf/cohort';
 import type { CaseRequest, LabName } from '@lf/contracts';
 import fc from 'fast-check';
 import type { Bundle, Observation } from 'fhir/r4';
-import { fhirR4Issues } from '../test/fhir-validators';
+import { fhirR4Issues } from '@lf/testing';
 import { bundleToCaseRequest } from './bundle-to-case-request';
 import { birthDateFor, caseRequestToBundle, type CaseRequestToBundleOptions } from './case-request-to-bundle';
 import { ageInYears, parseFhirDate } from './fhir-time';

@@ -1,7 +1,7 @@
 import { FUSION_STRATEGIES } from '@lf/contracts';
 import fc from 'fast-check';
 import type { RiskAssessment } from 'fhir/r4';
-import { codesOf, fhirR4Issues } from '../test/fhir-validators';
+import { codesOf, fhirR4Issues } from '@lf/testing';
 import { riskAssessmentFromCase, subjectOf, type CaseViewForFhir } from './risk-assessment';
 import { CASE_STATUS_URL, MODALITY_CONTRIBUTION_URL, RISK_PROBABILITY } from './terminology';
 

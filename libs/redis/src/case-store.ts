@@ -22,6 +22,7 @@ import type {
   RecordScoreOutcome,
   RegisteredCase,
   StoredResult,
+  WebhookEventOutcome,
 } from './case-store.types';
 import { CaseStateError } from './errors/case-state.error';
 import { CorruptCaseDataError } from './errors/corrupt-case-data.error';
@@ -40,7 +41,10 @@ const SCORE_STATUSES: readonly string[] = ['ok', 'failed', 'invalid'];
 const FINAL_STATUSES: readonly string[] = ['complete', 'degraded', 'failed'];
 const CASE_STATUSES: readonly string[] = ['pending', 'finalizing', ...FINAL_STATUSES];
 const RECORD_OUTCOMES: readonly string[] = ['recorded', 'all-replied', 'late', 'duplicate', 'unknown-case', 'unexpected-modality'];
-const EVENT_TYPES: readonly string[] = ['submitted', 'score', 'finalized', 'late-score', 'result-stored'];
+/** A Redis stream entry id (`<ms>-<seq>`). */
+export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+const EVENT_TYPES: readonly string[] = ['submitted', 'score', 'finalized', 'late-score', 'result-stored', 'webhook-delivered', 'webhook-failed'];
+const WEBHOOK_EVENT_OUTCOMES: readonly string[] = ['webhook-delivered', 'webhook-failed'];
 
 export class CaseStore {
   private readonly eventsMaxLen: number;
@@ -71,7 +75,7 @@ export class CaseStore {
         this.redis,
         luaScripts.registerCase,
         [this.keys.case(caseId), this.keys.events(caseId)],
-        [reg.tenant, reg.expected.join(','), reg.strategy, reg.deadlineMs, ttlMs, reg.traceId, this.eventsMaxLen],
+        [reg.tenant, reg.expected.join(','), reg.strategy, reg.deadlineMs, ttlMs, reg.traceId, this.eventsMaxLen, reg.subject ?? '', reg.basis?.length ? JSON.stringify(reg.basis) : ''],
       ),
       ...blobWrites,
     ]);
@@ -186,13 +190,25 @@ export class CaseStore {
     if (fields['finalizedAt'] !== undefined) view.finalizedAt = this.int(caseId, fields, 'finalizedAt');
     if (fields['completedBy'] !== undefined) view.completedBy = this.cause(caseId, fields);
     if (result !== null) view.result = this.storedResult(caseId, keys.result, result);
+    if (fields['subject'] !== undefined) view.subject = fields['subject'];
+    if (fields['basis'] !== undefined) view.basis = this.basis(caseId, keys.case, fields['basis']);
     return view;
   }
 
   /** The case's audit trail, oldest first (capped at about `eventsMaxLen`). */
   async events(caseId: string): Promise<CaseEvent[]> {
+    return this.eventsSince(caseId);
+  }
+
+  /**
+   * The case's events after the stream id `afterId` (exclusive; from the start when omitted), oldest first,
+   * at most `count`: what an SSE stream resuming from `Last-Event-ID` replays.
+   */
+  async eventsSince(caseId: string, afterId?: string, count?: number): Promise<CaseEvent[]> {
+    if (afterId !== undefined && !STREAM_ID.test(afterId)) throw new Error(`eventsSince: '${afterId}' is not a stream id`);
     const key = this.keys.events(caseId);
-    const entries = await this.redis.xrange(key, '-', '+');
+    const start = afterId === undefined ? '-' : `(${afterId}`;
+    const entries = count === undefined ? await this.redis.xrange(key, start, '+') : await this.redis.xrange(key, start, '+', 'COUNT', count);
     return entries.map(([id, flat]) => {
       const f = pairs(flat);
       const type = f['type'];
@@ -203,8 +219,25 @@ export class CaseStore {
       const event: CaseEvent = { id, type: type as CaseEvent['type'], at };
       if (f['modality'] !== undefined) event.modality = f['modality'];
       if (f['detail'] !== undefined) event.detail = f['detail'];
+      if (f['webhookId'] !== undefined) event.webhookId = f['webhookId'];
       return event;
     });
+  }
+
+  /**
+   * Records a webhook delivery outcome in the case's event stream (audit trail). false, and nothing written,
+   * when the case no longer exists (expired): a stream without its case would never expire.
+   */
+  async appendWebhookEvent(caseId: string, event: { type: WebhookEventOutcome; webhookId: string; detail: string }): Promise<boolean> {
+    if (!WEBHOOK_EVENT_OUTCOMES.includes(event.type)) throw new Error(`appendWebhookEvent: invalid event type '${event.type}'`);
+    const reply = await runLuaScript(
+      this.redis,
+      luaScripts.appendCaseEvent,
+      [this.keys.case(caseId), this.keys.events(caseId)],
+      [event.type, this.eventsMaxLen, 'webhookId', event.webhookId, 'detail', event.detail],
+    );
+    if (reply !== 0 && reply !== 1) throw new Error(`appendCaseEvent: unexpected script reply ${JSON.stringify(reply)}`);
+    return reply === 1;
   }
 
   /** Case ids whose deadline has passed by the Redis clock, earliest first: the sweeper's work list. */
@@ -236,6 +269,17 @@ export class CaseStore {
       scores: this.scoreRecords(caseId, this.keys.scores(caseId), scores),
       traceId: this.str(caseId, fields, 'traceId'),
     };
+  }
+
+  private basis(caseId: string, key: string, raw: string): string[] {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new CorruptCaseDataError(caseId, `${key}#basis`, 'not JSON');
+    }
+    if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === 'string')) throw new CorruptCaseDataError(caseId, `${key}#basis`, 'not an array of references');
+    return parsed;
   }
 
   private str(caseId: string, fields: Record<string, string>, field: string): string {

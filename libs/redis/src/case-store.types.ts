@@ -21,6 +21,13 @@ export interface CaseRegistration {
   /** Every key of the case (hash, scores, late, result, events, blobs) expires at submittedAt + ttl. Must exceed the deadline. */
   ttlSeconds: number;
   traceId: string;
+  /**
+   * Who the case is about, as submitted (`patientRef`, or the FHIR Patient reference): the subject of the
+   * RiskAssessment. PHI: stored with the case's TTL, never logged, never in /v1 responses.
+   */
+  subject?: string;
+  /** References to the submitted inputs (FHIR `basis`, e.g. `Observation/abc`), for the RiskAssessment. */
+  basis?: string[];
 }
 
 export interface RegisteredCase {
@@ -101,16 +108,27 @@ export interface CaseView {
   scores: Record<string, ScoreRecord>;
   late: Record<string, ScoreRecord>;
   result?: StoredResult;
+  /** See CaseRegistration.subject. */
+  subject?: string;
+  basis?: string[];
 }
 
 export interface CaseEvent {
   /** Stream entry id. */
   id: string;
-  type: 'submitted' | 'score' | 'finalized' | 'late-score' | 'result-stored';
+  type: 'submitted' | 'score' | 'finalized' | 'late-score' | 'result-stored' | WebhookEventOutcome;
   /** ms, Redis clock. */
   at: number;
   /** For 'score' and 'late-score'. */
   modality?: string;
-  /** Score status for 'score'/'late-score', the cause for 'finalized', the final status for 'result-stored'. */
+  /**
+   * Score status for 'score'/'late-score', the cause for 'finalized', the final status for 'result-stored';
+   * for webhook events a short outcome such as `HTTP 204, attempt 1` or `HTTP 500, attempt 8 of 8`.
+   */
   detail?: string;
+  /** For 'webhook-delivered' and 'webhook-failed'. */
+  webhookId?: string;
 }
+
+/** Audit entries of the webhook dispatcher: delivered (2xx), or failed for good (attempts used up, or permanent). */
+export type WebhookEventOutcome = 'webhook-delivered' | 'webhook-failed';

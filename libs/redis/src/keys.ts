@@ -23,12 +23,31 @@ export interface KeyBuilder {
   deadlines(): string;
   /** BullMQ prefix for a queue: hash-tagged so all of one queue's keys share a slot. */
   queuePrefix(queue: string): string;
+  /** HASH webhookId -> webhook record JSON (url, events, secret(s), policy snapshot): one tenant's webhooks. */
+  tenantWebhooks(tenant: string): string;
+  /** STRING: a tenant's rate-limit state (GCRA theoretical arrival time, µs, Redis clock); expires once idle. */
+  tenantRateLimit(tenant: string): string;
+  /** STREAM: a tenant's audit trail (who, when, what, outcome; never input values), capped (XADD MAXLEN ~). */
+  tenantAudit(tenant: string): string;
+  /**
+   * HASH caseId, bodyHash, state ('reserved' | 'enqueued'), createdAt, enqueuedAt: one tenant's
+   * Idempotency-Key, named by the key's SHA-256 (hex), never the key itself. Tagged by that digest, not the
+   * tenant: only single-key scripts touch it, and a busy tenant's records spread over the cluster.
+   */
+  idempotency(tenant: string, keyDigest: string): string;
+  /** Pub/Sub channel (not a key) on which each new entry id of `events(caseId)` is published: the same name. */
+  eventsChannel(caseId: string): string;
 }
 
 export function createKeyBuilder(namespace = 'lf'): KeyBuilder {
   const tag = (caseId: string) => {
     if (!/^[0-9A-Za-z_-]{1,64}$/.test(caseId)) throw new Error(`invalid case id '${caseId}'`);
     return `{${caseId}}`;
+  };
+  // Tenant-scoped keys share the hash tag `{<tenant>}` (one slot per tenant, so multi-key scripts stay slot-safe).
+  const tenantTag = (tenant: string) => {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(tenant)) throw new Error(`invalid tenant id '${tenant}'`);
+    return `{${tenant}}`;
   };
   return {
     case: (id) => `${namespace}:case:${tag(id)}`,
@@ -39,5 +58,13 @@ export function createKeyBuilder(namespace = 'lf'): KeyBuilder {
     blob: (id, modality) => `${namespace}:blob:${tag(id)}:${modality}`,
     deadlines: () => `${namespace}:deadlines`,
     queuePrefix: (queue) => `{${namespace}:q:${queue}}`,
+    tenantWebhooks: (tenant) => `${namespace}:tenant:${tenantTag(tenant)}:webhooks`,
+    tenantRateLimit: (tenant) => `${namespace}:tenant:${tenantTag(tenant)}:ratelimit`,
+    tenantAudit: (tenant) => `${namespace}:tenant:${tenantTag(tenant)}:audit`,
+    idempotency: (tenant, keyDigest) => {
+      if (!/^[0-9a-f]{64}$/.test(keyDigest)) throw new Error('idempotency key digest must be 64 lower-case hex characters');
+      return `${namespace}:idem:${tenantTag(tenant).slice(1, -1)}:{${keyDigest}}`;
+    },
+    eventsChannel: (id) => `${namespace}:case:${tag(id)}:events`,
   };
 }

@@ -82,6 +82,17 @@ describe('register', () => {
     expect(await store.events(reg.caseId)).toHaveLength(1);
   });
 
+  it('keeps the subject and basis of a case for its RiskAssessment, and neither when none was given', async () => {
+    const withSubject = registration({ subject: 'urn:oid:1.2.3|MRN-77', basis: ['Observation/hr-1', 'Media/ct-1'] });
+    await store.register(withSubject);
+    expect(await store.get(withSubject.caseId)).toMatchObject({ subject: 'urn:oid:1.2.3|MRN-77', basis: ['Observation/hr-1', 'Media/ct-1'] });
+    const plain = registration();
+    await store.register(plain);
+    const view = await store.get(plain.caseId);
+    expect(view).not.toHaveProperty('subject');
+    expect(view).not.toHaveProperty('basis');
+  });
+
   it('rejects registrations that could not be finalized correctly', async () => {
     await expect(store.register(registration({ ttlSeconds: 10, deadlineMs: 10_000 }))).rejects.toThrow(/ttlSeconds \(10\) must exceed the deadline/);
     await expect(store.register(registration({ blobs: { notes: Buffer.from('x') } }))).rejects.toThrow(/blob for 'notes', which is not expected/);

@@ -62,6 +62,12 @@ describe('key builder slots', () => {
     expect(new Set(bullKeys.map(keySlot)).size).toBe(1);
   });
 
+  it.each(['north', 'south-clinic', 'a.b_c-1'])("puts every key of tenant %s in one slot, and rejects ids that would break the tag", (tenant) => {
+    const tenantKeys = [keys.tenantWebhooks(tenant), keys.tenantRateLimit(tenant), keys.tenantAudit(tenant)];
+    expect(new Set(tenantKeys.map(keySlot)).size).toBe(1);
+    for (const bad of ['', 'a}b', '{a}', 'a:b', 'x'.repeat(65)]) expect(() => keys.tenantAudit(bad)).toThrow(/invalid tenant id/);
+  });
+
   it('rejects case ids that would break the hash tag or BullMQ job ids', () => {
     for (const bad of ['', 'a:b', 'a}b', '{a}', 'a b', 'x'.repeat(65)]) {
       expect(() => keys.case(bad)).toThrow(/invalid case id/);

@@ -5,3 +5,4 @@ export * from './redis-cluster';
 export * from './launch-app';
 export * from './launch-system';
 export * from './dcmjs-dicom';
+export * from './fhir-validators';

@@ -1,8 +1,10 @@
 import { freePort } from './free-port';
 import { launchApp, type AppSpec, type LaunchedApp } from './launch-app';
 
-export const SYSTEM_APPS = ['gateway', 'imaging-worker', 'tabular-worker', 'vitals-worker', 'fusion-aggregator'] as const;
+export const SYSTEM_APPS = ['gateway', 'imaging-worker', 'tabular-worker', 'vitals-worker', 'fusion-aggregator', 'webhook-dispatcher', 'dashboard'] as const;
 export type SystemAppName = (typeof SYSTEM_APPS)[number];
+/** What launchSystem starts unless `only` says otherwise: all but the dashboard, which only reads (`npm start` and its own tests ask for it). */
+export const DEFAULT_SYSTEM_APPS: readonly SystemAppName[] = SYSTEM_APPS.filter((name) => name !== 'dashboard');
 
 export interface SystemOptions {
   redisUrl: string;
@@ -13,7 +15,7 @@ export interface SystemOptions {
   ports?: Partial<Record<SystemAppName, number>>;
   /** Extra environment per app (fault injection, deadlines...). */
   env?: Partial<Record<SystemAppName, Record<string, string>>>;
-  /** Launch only these apps (default: all). */
+  /** Launch only these apps (default: DEFAULT_SYSTEM_APPS). */
   only?: readonly SystemAppName[];
   onLine?: (app: string, line: string) => void;
 }
@@ -41,6 +43,9 @@ export async function systemSpecs(options: SystemOptions): Promise<Record<System
     const env: Record<string, string> = { ...common, ...(options.env?.[name] ?? {}) };
     if (name === 'gateway') Object.assign(env, { LF_GATEWAY_PORT: String(p), LF_API_KEYS: options.apiKeys });
     else if (name === 'fusion-aggregator') Object.assign(env, { LF_AGGREGATOR_OPS_PORT: String(p) });
+    else if (name === 'webhook-dispatcher') Object.assign(env, { LF_WEBHOOK_DISPATCHER_OPS_PORT: String(p) });
+    // The API keys (every scope, dashboard:read included) also open the dashboard, unless the env says otherwise.
+    else if (name === 'dashboard') Object.assign(env, { LF_DASHBOARD_PORT: String(p), LF_API_KEYS: options.apiKeys, ...(options.env?.dashboard ?? {}) });
     else Object.assign(env, { LF_OPS_PORT: String(p) });
     specs[name] = { name, entry: `apps/${name}/src/main.ts`, env, readyUrl: `http://127.0.0.1:${p}/health/ready` };
   }
@@ -51,7 +56,7 @@ export async function systemSpecs(options: SystemOptions): Promise<Record<System
 export async function launchSystem(options: SystemOptions): Promise<RunningSystem> {
   const specs = await systemSpecs(options);
   const apps: RunningSystem['apps'] = {};
-  const wanted = options.only ?? SYSTEM_APPS;
+  const wanted = options.only ?? DEFAULT_SYSTEM_APPS;
   const start = async (name: SystemAppName) => {
     const app = await launchApp(specs[name], { onLine: options.onLine });
     apps[name] = app;

@@ -13,6 +13,7 @@ describe('aggregatorConfigFromEnv', () => {
       sweep: { intervalMs: 250, batchSize: 100 },
       recoveryGraceMs: 2000,
       inputGraceMs: 60_000,
+      webhooks: { attempts: 8, backoffMs: 1000 },
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
     });
@@ -30,6 +31,8 @@ describe('aggregatorConfigFromEnv', () => {
       LF_SWEEP_INTERVAL_MS: '100',
       LF_SWEEP_BATCH: '10',
       LF_FINALIZE_RECOVERY_MS: '500',
+      LF_WEBHOOK_ATTEMPTS: '3',
+      LF_WEBHOOK_BACKOFF_MS: '50',
       LF_LOG_LEVEL: 'debug',
       LF_SHUTDOWN_TIMEOUT_MS: '100',
     });
@@ -41,6 +44,7 @@ describe('aggregatorConfigFromEnv', () => {
       concurrency: 8,
       sweep: { intervalMs: 100, batchSize: 10 },
       recoveryGraceMs: 500,
+      webhooks: { attempts: 3, backoffMs: 50 },
       logLevel: 'debug',
       shutdownTimeoutMs: 100,
     });

@@ -14,6 +14,8 @@ export interface AggregatorConfig {
   sweep: { intervalMs: number; batchSize: number };
   recoveryGraceMs: number;
   inputGraceMs: number;
+  /** Webhook delivery jobs this aggregator enqueues: attempts and the first retry delay (doubling). */
+  webhooks: { attempts: number; backoffMs: number };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -38,6 +40,9 @@ const aggregatorEnvSchema = z.object({
   LF_FINALIZE_RECOVERY_MS: envFields.int({ min: 100, max: 600_000, default: 2000 }),
   /** Inputs are kept this long after finalization so a late worker can still score them, then they expire. */
   LF_INPUT_GRACE_MS: envFields.int({ min: 1000, max: 86_400_000, default: 60_000 }),
+  /** Webhook deliveries: attempts in all, and the first retry delay (then 2x, 4x, ...). */
+  LF_WEBHOOK_ATTEMPTS: envFields.int({ min: 1, max: 50, default: 8 }),
+  LF_WEBHOOK_BACKOFF_MS: envFields.int({ min: 10, max: 3_600_000, default: 1000 }),
   LF_LOG_LEVEL: envFields.logLevel(),
   LF_SHUTDOWN_TIMEOUT_MS: envFields.int({ min: 0, max: 600_000, default: 10_000 }),
 });
@@ -61,6 +66,7 @@ export function aggregatorConfigFromEnv(env: Env): AggregatorConfig {
     sweep: { intervalMs: own.LF_SWEEP_INTERVAL_MS, batchSize: own.LF_SWEEP_BATCH },
     recoveryGraceMs: own.LF_FINALIZE_RECOVERY_MS,
     inputGraceMs: own.LF_INPUT_GRACE_MS,
+    webhooks: { attempts: own.LF_WEBHOOK_ATTEMPTS, backoffMs: own.LF_WEBHOOK_BACKOFF_MS },
     logLevel: own.LF_LOG_LEVEL,
     shutdownTimeoutMs: own.LF_SHUTDOWN_TIMEOUT_MS,
   };

@@ -126,3 +126,66 @@ describe('CaseFinalizer', () => {
     expect(cleared).toEqual(['gone']);
   });
 });
+
+describe('CaseFinalizer webhook step', () => {
+  function withWebhooks(fence: FenceOutcome, options: { storeReturns?: boolean; fail?: boolean } = {}) {
+    const calls: Array<{ caseId: string; tenant: string; traceId: string }> = [];
+    const order: string[] = [];
+    const finalizer = new CaseFinalizer({
+      store: {
+        finalize: jest.fn(async () => fence),
+        storeResult: jest.fn(async () => {
+          order.push('store');
+          return options.storeReturns ?? true;
+        }),
+        clearDeadline: jest.fn(async () => undefined),
+      },
+      fusion: engine,
+      metrics: createAggregatorMetrics(createMetrics('test', { defaultMetrics: false })),
+      logger: createLogger({ app: 'test', sink: () => undefined }),
+      recoveryGraceMs: 1000,
+      webhooks: {
+        caseFinalized: async (c) => {
+          order.push('webhooks');
+          if (options.fail) throw new Error('Redis is down');
+          calls.push(c);
+          return 1;
+        },
+      },
+      afterStored: async () => {
+        order.push('afterStored');
+      },
+    });
+    return { finalizer, calls, order };
+  }
+
+  it("enqueues the tenant's deliveries after the result is stored, before the deadline job is dropped", async () => {
+    const { finalizer, calls, order } = withWebhooks({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() });
+    await finalizer.finalize('c1', 'all-replied', 'job');
+    expect(calls).toEqual([{ caseId: 'c1', tenant: 't', traceId: 'trace' }]);
+    expect(order).toEqual(['store', 'webhooks', 'afterStored']);
+  });
+
+  it('re-runs the (idempotent) step when a trigger finds the result stored: repairs a crash between the two', async () => {
+    const { finalizer, calls } = withWebhooks({ admitted: false, reason: 'already-finalized', now: 5000, snapshot: snapshot(), resultStored: true });
+    expect(await finalizer.finalize('c1', 'all-replied', 'job')).toEqual({ outcome: 'duplicate' });
+    expect(calls).toEqual([{ caseId: 'c1', tenant: 't', traceId: 'trace' }]);
+  });
+
+  it('leaves it to the winner when a redo loses the race to store, and skips cases not finalized', async () => {
+    const lost = withWebhooks({ admitted: false, reason: 'already-finalized', now: 9000, snapshot: snapshot(), resultStored: false }, { storeReturns: false });
+    await lost.finalizer.finalize('c1', 'deadline', 'sweeper');
+    expect(lost.calls).toEqual([]);
+    const inProgress = withWebhooks({ admitted: false, reason: 'already-finalized', now: 1500, snapshot: snapshot(), resultStored: false });
+    await inProgress.finalizer.finalize('c1', 'deadline', 'sweeper');
+    const notDue = withWebhooks({ admitted: false, reason: 'not-due', now: 2000, deadlineAt: 2750 });
+    await notDue.finalizer.finalize('c1', 'deadline', 'job');
+    expect([...inProgress.calls, ...notDue.calls]).toEqual([]);
+  });
+
+  it('fails the trigger when enqueueing fails (so it is retried), keeping the deadline job as a second chance', async () => {
+    const { finalizer, order } = withWebhooks({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() }, { fail: true });
+    await expect(finalizer.finalize('c1', 'all-replied', 'job')).rejects.toThrow('Redis is down');
+    expect(order).toEqual(['store', 'webhooks']);
+  });
+});

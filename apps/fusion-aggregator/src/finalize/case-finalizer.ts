@@ -12,6 +12,7 @@ import type { Logger } from '@lf/observability';
 import type { CaseSnapshot, CaseStore, FinalCaseStatus } from '@lf/redis';
 import type { AggregatorMetrics } from '../aggregator-metrics';
 import type { FusionEngine } from '../fusion/fusion-engine';
+import type { WebhookEnqueuer } from '../webhooks/webhook-enqueuer';
 import { buildEvidence, decideStatus } from './evidence';
 
 export type FinalizeSource = 'job' | 'sweeper';
@@ -41,6 +42,12 @@ export interface CaseFinalizerDeps {
    * (one cheap removal instead of a pointless job run later). Errors are logged, never thrown.
    */
   afterStored?: (caseId: string, source: FinalizeSource, cause: FinalizeCause) => Promise<void>;
+  /**
+   * Enqueues the tenant's webhook deliveries once the result is stored. Idempotent (job ids), so it also runs
+   * when a trigger finds the result already stored: that is how a crash between storing and enqueueing is
+   * repaired. Its errors propagate (the trigger is retried), unlike afterStored's.
+   */
+  webhooks?: Pick<WebhookEnqueuer, 'caseFinalized'>;
 }
 
 export class CaseFinalizer {
@@ -71,6 +78,8 @@ export class CaseFinalizer {
         if (fence.resultStored) {
           // storeResult removes the deadline entry itself; this covers a crash between its two steps.
           if (source === 'sweeper') await store.clearDeadline(caseId);
+          // Covers a crash between storing the result and enqueueing its webhooks (a no-op otherwise).
+          if (fence.snapshot) await this.notifyWebhooks(fence.snapshot);
           return { outcome: 'duplicate' };
         }
         const snapshot = fence.snapshot;
@@ -122,9 +131,17 @@ export class CaseFinalizer {
       source,
       ...(outcome === 'recovered' ? { recovered: true } : {}),
     });
+    // Before afterStored: if enqueueing fails, the case's deadline job stays and redoes it as a duplicate.
+    await this.notifyWebhooks(snapshot);
     if (this.deps.afterStored) {
       await this.deps.afterStored(caseId, source, trigger).catch((err: Error) => log.warn('after-store step failed', { err }));
     }
     return { outcome, status, completedBy: snapshot.completedBy };
+  }
+
+  private async notifyWebhooks(snapshot: CaseSnapshot): Promise<void> {
+    if (!this.deps.webhooks) return;
+    const { caseId, tenant, traceId } = snapshot;
+    await this.deps.webhooks.caseFinalized({ caseId, tenant, traceId });
   }
 }

@@ -1,4 +1,4 @@
-import { bearerToken, createApiKeyTable, parseApiKeys } from './api-keys';
+import { bearerToken, parseApiKeys } from './api-keys';
 
 describe('parseApiKeys', () => {
   it('parses tenant:key pairs (keys may contain ":")', () => {
@@ -17,23 +17,6 @@ describe('parseApiKeys', () => {
     ['a:0123456789abcdef,b:0123456789abcdef', /configured twice/],
   ])('rejects %j', (spec, message) => {
     expect(() => parseApiKeys(spec)).toThrow(message);
-  });
-});
-
-describe('createApiKeyTable', () => {
-  const table = createApiKeyTable(parseApiKeys('north:north-key-0123456789,south:south-key-0123456789,north:north-key-rotated-99'));
-
-  it('maps each key to its tenant', () => {
-    expect(table.tenantFor('north-key-0123456789')).toBe('north');
-    expect(table.tenantFor('north-key-rotated-99')).toBe('north');
-    expect(table.tenantFor('south-key-0123456789')).toBe('south');
-    expect(table.tenants).toEqual(['north', 'south']);
-  });
-
-  it('rejects unknown keys, prefixes and extensions', () => {
-    expect(table.tenantFor('')).toBeUndefined();
-    expect(table.tenantFor('north-key-012345678')).toBeUndefined();
-    expect(table.tenantFor('north-key-01234567890')).toBeUndefined();
   });
 });
 

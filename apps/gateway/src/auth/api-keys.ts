@@ -1,19 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { TENANT_ID_PATTERN as TENANT_PATTERN } from '@lf/contracts';
 
 /**
- * Tenant API keys from `LF_API_KEYS="tenant:key,tenant2:key2"`.
- *
- * Lookup is constant-time in the presented key: every configured key is compared (no early exit), and
- * both sides are SHA-256 digests, so `timingSafeEqual` always sees equal lengths and neither the
- * length nor the content of a configured key leaks through response timing.
+ * `LF_API_KEYS="tenant:key,tenant2:key2"`: plain keys in the environment, the compatibility source for
+ * `npm start` and deployments without a tenants file (tenants/tenants-file.ts hashes them at load).
  */
-export interface ApiKeyTable {
-  /** The tenant owning `presented`, or undefined. */
-  tenantFor(presented: string): string | undefined;
-  readonly tenants: readonly string[];
-}
-
-const TENANT_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const MIN_KEY_LENGTH = 16;
 
 export function parseApiKeys(spec: string): Array<{ tenant: string; key: string }> {
@@ -37,23 +27,6 @@ export function parseApiKeys(spec: string): Array<{ tenant: string; key: string 
     keys.add(e.key);
   }
   return entries;
-}
-
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
-
-export function createApiKeyTable(entries: ReadonlyArray<{ tenant: string; key: string }>): ApiKeyTable {
-  const table = entries.map((e) => ({ tenant: e.tenant, digest: digest(e.key) }));
-  return {
-    tenants: [...new Set(entries.map((e) => e.tenant))],
-    tenantFor(presented: string): string | undefined {
-      const d = digest(presented);
-      let found: string | undefined;
-      for (const entry of table) {
-        if (timingSafeEqual(entry.digest, d) && found === undefined) found = entry.tenant;
-      }
-      return found;
-    },
-  };
 }
 
 /** The key from an `Authorization: Bearer <key>` header (scheme case-insensitive), else undefined. */

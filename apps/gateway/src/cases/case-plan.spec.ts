@@ -1,5 +1,5 @@
 import { decodeInputBlob, DEFAULT_MODALITY_REGISTRY, modalityRegistryFromEnv, type ModalityRegistryEntry } from '@lf/contracts';
-import { planCase, type CasePlan } from './case-plan';
+import { MAX_BODY_DEPTH, planCase, tooDeepAt, type CasePlan } from './case-plan';
 
 const defaults = { strategy: 'log-odds' as const, deadlineMs: 2000 };
 const tabular = { ageYears: 70, labs: { crp: { value: 12, unit: 'mg/L' } } };
@@ -79,5 +79,38 @@ describe('planCase', () => {
     const outcome = planCase({ inputs: { tabular: { ageYears: -1 } } }, DEFAULT_MODALITY_REGISTRY, defaults);
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.errors.map((e) => e.path).sort()).toEqual(['inputs.tabular.ageYears', 'patientRef']);
+  });
+
+  it('keeps the decoded bytes of binary fields, for the request digest', () => {
+    expect(plan({ patientRef: 'p', inputs: { imaging, tabular } }).binaries).toEqual({ imaging: Buffer.from(imaging.data, 'base64') });
+  });
+
+  describe('with the image sent out of band (multipart)', () => {
+    const dicom = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([1, 2, 3])]);
+    const withBytes = (body: unknown) => planCase(body, DEFAULT_MODALITY_REGISTRY, defaults, { binaries: { imaging: dicom } });
+
+    it('stores the bytes as they are, with the other imaging fields', () => {
+      const outcome = withBytes({ patientRef: 'p', inputs: { imaging: { format: 'dicom' }, tabular } });
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+      expect(outcome.plan.expected).toEqual(['imaging', 'tabular']);
+      expect(decodeInputBlob(outcome.plan.blobs['imaging'])).toEqual({ format: 'dicom', data: dicom });
+      expect(outcome.plan.binaries['imaging']).toBe(dicom);
+    });
+
+    it('still validates every other field', () => {
+      const outcome = withBytes({ inputs: { imaging: { format: 'dicom' }, tabular: { ageYears: 'old' } } });
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.errors.map((e) => e.path).sort()).toEqual(['inputs.tabular.ageYears', 'patientRef']);
+    });
+  });
+
+  it('refuses bodies nested deeper than the limit, naming where, without recursing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const outcome = planCase({ patientRef: 'p', inputs: { tabular, notes: deep } }, DEFAULT_MODALITY_REGISTRY, defaults);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors[0]).toMatchObject({ path: expect.stringMatching(/^inputs\.notes\[0\]/), message: `nested more than ${MAX_BODY_DEPTH} levels deep` });
+    expect(tooDeepAt({ a: { b: [1] } }, 3)).toBeUndefined();
+    expect(tooDeepAt({ a: { b: [[1]] } }, 3)).toEqual(['a', 'b', 0]);
   });
 });

@@ -6,6 +6,8 @@ import type { GatewayMetrics } from '../gateway-metrics';
 /** Ready = accepting traffic and Redis answers PING in time. */
 export interface Readiness {
   isReady(): Promise<boolean>;
+  /** Extra fields for /health/ready (e.g. the backpressure state), which never change its status code. */
+  detail?(): Record<string, unknown>;
 }
 
 @Controller()
@@ -23,10 +25,11 @@ export class OpsController {
 
   @Get('health/ready')
   @Header('cache-control', 'no-store')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ready' | 'not-ready' }> {
-    if (await this.readiness.isReady()) return { status: 'ready' };
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ready' | 'not-ready' } & Record<string, unknown>> {
+    const detail = this.readiness.detail?.() ?? {};
+    if (await this.readiness.isReady()) return { ...detail, status: 'ready' };
     void reply.code(503);
-    return { status: 'not-ready' };
+    return { ...detail, status: 'not-ready' };
   }
 
   @Get('metrics')

@@ -52,7 +52,7 @@ export class ProblemFilter implements ExceptionFilter {
           return { problem: simpleProblem(400, PROBLEM_TYPES.http, 'Bad Request', message), headers: {}, reason: 'bad-request' };
         case 413:
           return {
-            problem: simpleProblem(413, PROBLEM_TYPES.bodyTooLarge, 'The request body is too large', `the limit is ${this.maxBodyBytes} bytes`),
+            problem: simpleProblem(413, PROBLEM_TYPES.bodyTooLarge, 'The request body is too large', `the limit is ${request.routeOptions?.bodyLimit ?? this.maxBodyBytes} bytes`),
             headers: {},
             reason: 'body-too-large',
           };

@@ -84,6 +84,8 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], options: OpenA
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     tags: [
       { name: 'cases', description: 'Submit cases and read their fused results' },
+      { name: 'fhir', description: 'FHIR R4: a Bundle in, a RiskAssessment out' },
+      { name: 'webhooks', description: 'Signed callbacks when a case is finalized' },
       { name: 'operations', description: 'Health and metrics (no authentication)' },
     ],
     paths,

@@ -25,6 +25,13 @@ describe('caseJobs', () => {
     });
   });
 
+  it('delays the trigger of a resumed submission from the time it is queued, never below zero', () => {
+    const resumed = (now: number) => caseJobs({ caseId, expected: [], traceId: 't', submittedAt: 1000, deadlineAt: 3500, now }, DEFAULT_MODALITY_REGISTRY, keys);
+    expect(resumed(3000).deadline.opts.delay).toBe(500);
+    expect(resumed(9000).deadline.opts.delay).toBe(0);
+    expect(resumed(3000).score).toEqual([]);
+  });
+
   it('uses job ids without ":"', () => {
     for (const id of [...jobs.score.map((s) => s.job.opts.jobId), jobs.deadline.opts.jobId]) expect(id).not.toContain(':');
   });

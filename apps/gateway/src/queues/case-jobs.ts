@@ -25,6 +25,11 @@ export interface CaseJobsInput {
   traceId: string;
   submittedAt: number;
   deadlineAt: number;
+  /**
+   * Redis time the jobs are queued at, when that is later than `submittedAt` (a retry finishing a submission
+   * that crashed part-way): the deadline trigger is delayed from now, not from the submission.
+   */
+  now?: number;
 }
 
 export function caseJobs(
@@ -54,7 +59,7 @@ export function caseJobs(
       jobId: jobIds.finalize(input.caseId, 'deadline'),
       // Both times are Redis TIME; BullMQ schedules by the process clock, so an early firing is possible
       // when clocks disagree: the fence then says 'not-due' and the aggregator re-delays the job.
-      delay: Math.max(0, input.deadlineAt - input.submittedAt),
+      delay: Math.max(0, input.deadlineAt - (input.now ?? input.submittedAt)),
     },
   };
   return { score, deadline };

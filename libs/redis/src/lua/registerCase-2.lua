@@ -18,6 +18,8 @@
     ARGV[5]    ttl, ms (every key of the case expires at now + this)
     ARGV[6]    trace id
     ARGV[7]    events stream max length (approximate)
+    ARGV[8]    subject: who the case is about, as submitted ('' = not stored)
+    ARGV[9]    basis: JSON array of references to the submitted inputs ('' = not stored)
 
   Output:
     {created, submittedAt, deadlineAt, status}
@@ -49,6 +51,8 @@ redis.call('HSET', caseKey,
   'deadlineAt', fmtMs(deadlineAt),
   'expiresAt', expiresAt,
   'traceId', ARGV[6])
+if ARGV[8] ~= '' then redis.call('HSET', caseKey, 'subject', ARGV[8]) end
+if ARGV[9] ~= '' then redis.call('HSET', caseKey, 'basis', ARGV[9]) end
 redis.call('PEXPIREAT', caseKey, expiresAt)
 
 addCaseEvent(eventsKey, ARGV[7], now, 'submitted', '', '')

