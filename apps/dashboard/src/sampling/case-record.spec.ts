@@ -1,0 +1,56 @@
+import { caseState, finalizedCaseFrom } from './case-record';
+import { parseFinalizeJobId } from './fusion-constants';
+import { compareIds } from './fusion-tracker';
+
+// status, expected, submittedAt, deadlineAt, fencedAt, completedBy, finalizedAt
+const finalHash = ['degraded', 'imaging,tabular,vitals', '1000', '3000', '3005', 'deadline', '3005'];
+const events: Array<[string, string[]]> = [
+  ['1000-0', ['type', 'submitted', 'at', '1000']],
+  ['1200-0', ['type', 'score', 'at', '1200', 'modality', 'tabular', 'detail', 'ok']],
+  ['1500-0', ['type', 'score', 'at', '1500', 'modality', 'vitals', 'detail', 'failed']],
+  ['3005-0', ['type', 'finalized', 'at', '3005', 'detail', 'deadline']],
+  ['3010-0', ['type', 'result-stored', 'at', '3010', 'detail', 'degraded']],
+  ['3500-0', ['type', 'late-score', 'at', '3500', 'modality', 'imaging', 'detail', 'ok']],
+  ['3600-0', ['type', 'webhook-delivered', 'at', '3600', 'webhookId', 'w1', 'detail', 'HTTP 204, attempt 1']],
+];
+
+describe('finalized cases from the case hash and its events', () => {
+  it('takes times, cause and status from the hash and the replies before the fence from the events', () => {
+    expect(finalizedCaseFrom('c1', finalHash, events)).toEqual({
+      caseId: 'c1',
+      submittedAt: 1000,
+      deadlineAt: 3000,
+      finalizedAt: 3005,
+      completedBy: 'deadline',
+      status: 'degraded',
+      expected: ['imaging', 'tabular', 'vitals'],
+      replies: { tabular: { status: 'ok', at: 1200 }, vitals: { status: 'failed', at: 1500 } },
+    });
+  });
+
+  it('is null for a case that is not final or whose hash is malformed', () => {
+    expect(finalizedCaseFrom('c1', ['pending', 'imaging', '1000', '3000', null, null, null], [])).toBeNull();
+    expect(finalizedCaseFrom('c1', ['complete', 'imaging', 'x', '3000', '3005', 'all-replied', '3005'], [])).toBeNull();
+    expect(finalizedCaseFrom('c1', ['complete', 'imaging', '1000', '3000', '3005', 'bogus', '3005'], [])).toBeNull();
+  });
+
+  it('tells where a case is', () => {
+    expect(caseState([null, null, null, null, null, null, null])).toEqual({ state: 'gone' });
+    expect(caseState(['pending', 'imaging', '1000', '3000', null, null, null])).toEqual({ state: 'pending', deadlineAt: 3000 });
+    expect(caseState(['finalizing', 'imaging', '1000', '3000', '3001', 'deadline', null])).toEqual({ state: 'finalizing' });
+    expect(caseState(finalHash)).toEqual({ state: 'final' });
+  });
+
+  it('parses fusion trigger job ids (the case id may contain dashes)', () => {
+    expect(parseFinalizeJobId('0192f0c4-7d3a-7b2e-9f00-aa11bb22cc33-all-replied')).toEqual({ caseId: '0192f0c4-7d3a-7b2e-9f00-aa11bb22cc33', cause: 'all-replied' });
+    expect(parseFinalizeJobId('abc-deadline')).toEqual({ caseId: 'abc', cause: 'deadline' });
+    expect(parseFinalizeJobId('abc-imaging')).toBeNull();
+    expect(parseFinalizeJobId('-deadline')).toBeNull();
+  });
+
+  it('compares stream ids numerically', () => {
+    expect(compareIds('1000-1', '999-5')).toBeGreaterThan(0);
+    expect(compareIds('1000-1', '1000-10')).toBeLessThan(0);
+    expect(compareIds('1000-2', '1000-2')).toBe(0);
+  });
+});
