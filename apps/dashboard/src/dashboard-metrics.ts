@@ -10,7 +10,6 @@ import { createMetrics, LATENCY_BUCKETS_SECONDS, type Metrics } from '@lf/observ
 export interface DashboardMetrics {
   readonly base: Metrics;
   readonly queueJobs: Gauge<'queue' | 'state'>;
-  /** Named with a unit suffix the naming scheme accepts; `lf_queue_workers` once `_workers` is a recognised plural count. */
   readonly queueWorkers: Gauge<'queue'>;
   readonly queueOldestWaiting: Gauge<'queue'>;
   readonly queueLastMinute: Gauge<'queue' | 'outcome'>;
@@ -25,6 +24,9 @@ export interface DashboardMetrics {
   readonly redisMemoryUsed: Gauge;
   readonly redisMaxMemory: Gauge;
   readonly redisEvictionPolicy: Gauge<'policy'>;
+  readonly redisConnectedClients: Gauge;
+  /** Redis total_commands_processed as seen by this dashboard since it started (rate() = the panel's ops/s). */
+  readonly redisCommands: Counter;
   readonly health: Gauge<'panel' | 'level'>;
   readonly samples: Counter<'outcome'>;
   readonly sampleDuration: Histogram;
@@ -34,7 +36,7 @@ export function createDashboardMetrics(base: Metrics = createMetrics('dashboard'
   return {
     base,
     queueJobs: base.gauge({ name: 'lf_queue_jobs', help: 'Jobs per queue and state (waiting = wait + paused + prioritized), sampled by the dashboard.', labelNames: ['queue', 'state'] }),
-    queueWorkers: base.gauge({ name: 'lf_queue_workers_items', help: 'BullMQ workers connected per queue (CLIENT LIST), sampled by the dashboard.', labelNames: ['queue'] }),
+    queueWorkers: base.gauge({ name: 'lf_queue_workers', help: 'BullMQ workers connected per queue (CLIENT LIST), sampled by the dashboard.', labelNames: ['queue'] }),
     queueOldestWaiting: base.gauge({ name: 'lf_queue_oldest_waiting_seconds', help: 'Age of the oldest job ready to run per queue (0 when none).', labelNames: ['queue'] }),
     queueLastMinute: base.gauge({ name: 'lf_queue_last_minute_jobs', help: 'Jobs finished in the last minute, by queue and outcome (completed | failed).', labelNames: ['queue', 'outcome'] }),
     queueWait: base.gauge({ name: 'lf_queue_wait_seconds', help: 'Wait time (ready to started) of the jobs completed in the window, by quantile.', labelNames: ['queue', 'quantile'] }),
@@ -52,6 +54,8 @@ export function createDashboardMetrics(base: Metrics = createMetrics('dashboard'
     redisMemoryUsed: base.gauge({ name: 'lf_redis_memory_used_bytes', help: 'Redis used_memory (the fullest master on a Cluster).' }),
     redisMaxMemory: base.gauge({ name: 'lf_redis_maxmemory_bytes', help: 'Redis maxmemory (0 = no limit).' }),
     redisEvictionPolicy: base.gauge({ name: 'lf_redis_eviction_policy_info', help: 'Redis maxmemory-policy (value 1).', labelNames: ['policy'] }),
+    redisConnectedClients: base.gauge({ name: 'lf_redis_connected_clients', help: 'Redis connected_clients (summed over Cluster masters).' }),
+    redisCommands: base.counter({ name: 'lf_redis_commands_processed_total', help: 'Commands Redis processed (total_commands_processed, summed over masters) since the dashboard started.' }),
     health: base.gauge({ name: 'lf_dashboard_health_info', help: 'Health level per panel (value 1 for the current level).', labelNames: ['panel', 'level'] }),
     samples: base.counter({ name: 'lf_dashboard_samples_total', help: 'Dashboard sampling ticks, by outcome (ok | error).', labelNames: ['outcome'] }),
     sampleDuration: base.histogram({ name: 'lf_dashboard_sample_duration_seconds', help: 'Wall time of one sampling tick.', buckets: LATENCY_BUCKETS_SECONDS }),

@@ -8,7 +8,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JOB_NAMES, QUEUES, type ScoreRecord } from '@lf/contracts';
-import { createLogger } from '@lf/observability';
+import { createLogger, expositionProblems } from '@lf/observability';
 import { CaseStore, createKeyBuilder } from '@lf/redis';
 import { startRedisServer, type RedisServerHandle } from '@lf/testing';
 import { dashboardConfigFromEnv } from '../src/config/dashboard.config';
@@ -346,6 +346,16 @@ describe('dashboard API (real Redis, real BullMQ queues)', () => {
     expect(metrics.body).toContain('lf_queue_jobs{queue="imaging",state="waiting",app="dashboard"} 3');
     expect(metrics.body).toContain('lf_dashboard_health_info{panel="queue:imaging",level="critical",app="dashboard"} 1');
     expect(metrics.body).toContain('lf_overdue_cases{app="dashboard"} 1');
+    // The tabular worker stays connected; nobody consumes imaging (the "no workers" alert's input).
+    expect(metrics.body).toContain('lf_queue_workers{queue="tabular",app="dashboard"} 1');
+    expect(metrics.body).toContain('lf_queue_workers{queue="imaging",app="dashboard"} 0');
+    expect(metrics.body).toMatch(/lf_redis_connected_clients\{app="dashboard"\} [1-9]/);
+    // Redis commands since the dashboard started: moves with the commands the next sample itself sends.
+    const commands = (text: string) => Number(/lf_redis_commands_processed_total\{app="dashboard"\} (\d+)/.exec(text)![1]);
+    await dashboard.sampler.tick();
+    const after = (await inject('/metrics', {})).body;
+    expect(commands(after)).toBeGreaterThan(commands(metrics.body));
+    expect(expositionProblems(after)).toEqual([]); // the naming scheme over the dashboard's whole registry
     expect((await inject('/assets/uplot.js', {})).statusCode).toBe(200);
   });
 

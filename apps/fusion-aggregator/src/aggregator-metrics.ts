@@ -11,6 +11,13 @@ export interface AggregatorMetrics {
   readonly casesFinalized: Counter<'cause' | 'status'>;
   /** Submission (Redis clock) to the finalize fence (Redis clock): what a client waits for. */
   readonly caseLatency: Histogram<'cause'>;
+  /**
+   * Fence minus deadline (Redis clock): negative when every modality replied in time, positive = how late
+   * after its deadline a case was finalized (the "deadline slack high" alert watches cause="deadline").
+   */
+  readonly deadlineSlack: Histogram<'cause'>;
+  /** Each expected modality of each finalized case, by what the fence found from it: ok | failed | invalid | missing. */
+  readonly modalityReplies: Counter<'modality' | 'reply'>;
   /** What each finalize attempt found, by source (job | sweeper): finalized, recovered, duplicate, in-progress, not-due, unknown-case. */
   readonly finalizeOutcomes: Counter<'source' | 'outcome'>;
   /** Wall time of one finalize attempt (fence, fuse, store). */
@@ -23,6 +30,8 @@ export interface AggregatorMetrics {
 }
 
 const CASE_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10, 30, 60, 300];
+/** Both sides of the deadline: well before it (all replied) down to minutes after it (a stalled aggregator). */
+export const DEADLINE_SLACK_BUCKETS = [-60, -30, -10, -5, -2.5, -1, -0.5, -0.25, -0.1, 0, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export function createAggregatorMetrics(base: Metrics = createMetrics('fusion-aggregator')): AggregatorMetrics {
   return {
@@ -33,6 +42,17 @@ export function createAggregatorMetrics(base: Metrics = createMetrics('fusion-ag
       help: 'Submission to finalization (Redis clock), by cause.',
       labelNames: ['cause'],
       buckets: CASE_LATENCY_BUCKETS,
+    }),
+    deadlineSlack: base.histogram({
+      name: 'lf_case_deadline_slack_seconds',
+      help: 'Finalization (fence) minus deadline, Redis clock, by cause: negative = before the deadline.',
+      labelNames: ['cause'],
+      buckets: DEADLINE_SLACK_BUCKETS,
+    }),
+    modalityReplies: base.counter({
+      name: 'lf_case_modality_replies_total',
+      help: 'Expected modalities of finalized cases, by what the fence found (ok | failed | invalid | missing).',
+      labelNames: ['modality', 'reply'],
     }),
     finalizeOutcomes: base.counter({ name: 'lf_finalize_attempts_total', help: 'Finalize attempts, by source and outcome.', labelNames: ['source', 'outcome'] }),
     finalizeDuration: base.histogram({ name: 'lf_finalize_duration_seconds', help: 'Wall time of one finalize attempt.', labelNames: ['outcome'], buckets: LATENCY_BUCKETS_SECONDS }),

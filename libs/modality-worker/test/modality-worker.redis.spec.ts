@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import { defaultJobOptions, JOB_NAMES, jobIds, QUEUES, type FinalizeCaseJob, type ScoreModalityJob } from '@lf/contracts';
+import { expositionProblems, parseExposition } from '@lf/observability';
 import { CaseStore, createKeyBuilder, createRedisConnection, waitUntilReady, type KeyBuilder, type RedisConnection } from '@lf/redis';
 import { bootstrapModalityWorker, type RunningWorker } from '../src/bootstrap/bootstrap-modality-worker';
 import type { ModelRunnerFactory } from '../src/model/model-runner';
@@ -135,8 +136,15 @@ describeRedis('modality worker on a real Redis', () => {
 
     const metrics = await (await fetch(`${worker.ops.url}/metrics`)).text();
     expect(metrics).toMatch(/lf_scores_published_total\{modality="testmod",status="ok",app="testmod-worker"\} 1/);
-    expect(metrics).toContain('lf_model_inference_seconds_bucket');
-    expect(metrics).toContain('lf_model_loaded_info{model="testmod",version="1.0.0",app="testmod-worker"} 1');
+    const sample = (family: string, name: string) => parseExposition(metrics).get(family)?.samples.find((s) => s.name === name);
+    expect(sample('lf_model_inference_seconds', 'lf_model_inference_seconds_count')).toMatchObject({
+      labels: { modality: 'testmod', model: 'testmod', model_version: '1.0.0', app: 'testmod-worker' },
+      value: expect.any(Number),
+    });
+    expect(sample('lf_model_inference_seconds', 'lf_model_inference_seconds_count')!.value).toBeGreaterThanOrEqual(1);
+    expect(metrics).toContain('lf_model_loaded_info{modality="testmod",model="testmod",model_version="1.0.0",app="testmod-worker"} 1');
+    expect(sample('lf_modality_reply_seconds', 'lf_modality_reply_seconds_count')).toMatchObject({ labels: { modality: 'testmod', status: 'ok' }, value: 1 });
+    expect(expositionProblems(metrics)).toEqual([]); // the naming scheme over the whole scrape
 
     // A redelivery of the same score job (new BullMQ job id) changes nothing and adds no second trigger.
     await queue.add(JOB_NAMES.scoreModality, (await queue.getJob(jobIds.score(caseId, 'testmod')))!.data, { jobId: `${caseId}-again` });

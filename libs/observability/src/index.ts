@@ -15,7 +15,22 @@ export { createLogger, type Logger, type LoggerOptions, type LogFields } from '.
 export { NestJsonLogger } from './logger/nest-json-logger';
 export { newTraceId } from './logger/new-trace-id';
 
-export { assertMetricName, type MetricKind } from './metrics/metric-name';
+export {
+  assertMetricName,
+  assertLabelNames,
+  metricNameProblem,
+  labelNameProblem,
+  COUNT_GAUGE_SUFFIXES,
+  type MetricKind,
+} from './metrics/metric-name';
+export {
+  parseExposition,
+  expositionProblems,
+  registryProblems,
+  type ExposedFamily,
+  type ExposedSample,
+  type ExpositionCheckOptions,
+} from './metrics/check-exposition';
 export {
   createMetrics,
   LATENCY_BUCKETS_SECONDS,

@@ -6,3 +6,4 @@ export * from './launch-app';
 export * from './launch-system';
 export * from './dcmjs-dicom';
 export * from './fhir-validators';
+export * from './metric-catalog';

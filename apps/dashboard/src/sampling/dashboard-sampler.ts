@@ -79,6 +79,8 @@ export class DashboardSampler {
   private current: Overview | undefined;
   private lastPointBucket = -Infinity;
   private saveConfig: { value: string | null; at: number } | undefined;
+  /** Redis total_commands_processed at the previous sample (the counter moves by the difference). */
+  private lastCommandsProcessed: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = true;
@@ -294,6 +296,11 @@ export class DashboardSampler {
     m.redisMaxMemory.set(o.redis.maxMemoryBytes);
     m.redisEvictionPolicy.reset();
     m.redisEvictionPolicy.set({ policy: o.redis.evictionPolicy }, 1);
+    m.redisConnectedClients.set(o.redis.connectedClients);
+    const commands = o.redis.commandsProcessed;
+    // The first sample is the baseline; a smaller total means Redis restarted and counts from 0 again.
+    if (this.lastCommandsProcessed !== undefined) m.redisCommands.inc(commands >= this.lastCommandsProcessed ? commands - this.lastCommandsProcessed : commands);
+    this.lastCommandsProcessed = commands;
     setLevel(m, 'redis', o.redis.health.level);
   }
 }

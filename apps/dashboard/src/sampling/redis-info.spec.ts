@@ -24,6 +24,7 @@ const INFO = [
   '',
   '# Stats',
   'instantaneous_ops_per_sec:1234',
+  'total_commands_processed:987654',
   'evicted_keys:7',
 ].join('\r\n');
 
@@ -32,7 +33,7 @@ describe('redis INFO', () => {
     const info = parseInfo(INFO);
     expect(info['redis_version']).toBe('7.0.15');
     expect(info['# Server']).toBeUndefined();
-    expect(Object.keys(info)).toHaveLength(15);
+    expect(Object.keys(info)).toHaveLength(16);
   });
 
   it('builds the panel: memory ratio, policy, persistence, clients, ops/s', () => {
@@ -50,6 +51,7 @@ describe('redis INFO', () => {
       connectedClients: 12,
       blockedClients: 5,
       opsPerSecond: 1234,
+      commandsProcessed: 987654,
     });
   });
 
@@ -62,13 +64,14 @@ describe('redis INFO', () => {
   });
 
   it('combines Cluster masters: the fullest node, any risky policy, summed clients and ops', () => {
-    const a = redisOverviewFromInfo(parseInfo('used_memory:10\nmaxmemory:100\nmaxmemory_policy:noeviction\nconnected_clients:3\ninstantaneous_ops_per_sec:5'), '');
-    const b = redisOverviewFromInfo(parseInfo('used_memory:90\nmaxmemory:100\nmaxmemory_policy:volatile-lru\nconnected_clients:4\ninstantaneous_ops_per_sec:6'), '');
+    const a = redisOverviewFromInfo(parseInfo('used_memory:10\nmaxmemory:100\nmaxmemory_policy:noeviction\nconnected_clients:3\ninstantaneous_ops_per_sec:5\ntotal_commands_processed:100'), '');
+    const b = redisOverviewFromInfo(parseInfo('used_memory:90\nmaxmemory:100\nmaxmemory_policy:volatile-lru\nconnected_clients:4\ninstantaneous_ops_per_sec:6\ntotal_commands_processed:250'), '');
     const combined = combineNodes([a, b]);
     expect(combined.nodes).toBe(2);
     expect(combined.memoryRatio).toBe(0.9);
     expect(combined.evictionPolicy).toBe('volatile-lru');
     expect(combined.connectedClients).toBe(7);
     expect(combined.opsPerSecond).toBe(11);
+    expect(combined.commandsProcessed).toBe(350);
   });
 });

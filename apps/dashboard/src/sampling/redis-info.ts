@@ -28,6 +28,8 @@ export interface RedisOverview {
   connectedClients: number;
   blockedClients: number;
   opsPerSecond: number;
+  /** total_commands_processed: a counter since the Redis server started (resets on its restart). */
+  commandsProcessed: number;
 }
 
 /** `INFO` text -> field map (section headers and blank lines skipped). */
@@ -74,6 +76,7 @@ export function redisOverviewFromInfo(info: Record<string, string>, saveConfig: 
     connectedClients: num(info, 'connected_clients'),
     blockedClients: num(info, 'blocked_clients'),
     opsPerSecond: num(info, 'instantaneous_ops_per_sec'),
+    commandsProcessed: num(info, 'total_commands_processed'),
   };
 }
 
@@ -100,5 +103,6 @@ export function combineNodes(nodes: readonly RedisOverview[]): RedisOverview {
     connectedClients: sum((n) => n.connectedClients),
     blockedClients: sum((n) => n.blockedClients),
     opsPerSecond: sum((n) => n.opsPerSecond),
+    commandsProcessed: sum((n) => n.commandsProcessed),
   };
 }

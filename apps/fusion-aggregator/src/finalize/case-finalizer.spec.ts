@@ -85,6 +85,29 @@ describe('CaseFinalizer', () => {
     expect(failed.stored[0].fused.probability).toBe(0.1);
   });
 
+  it('counts finalizations by cause and status, deadline slack on both sides of the deadline, and modality replies', async () => {
+    const value = async (metric: { get(): Promise<{ values: Array<{ labels: object; value: number; metricName?: string }> }> }, labels: object, metricName?: string) =>
+      (await metric.get()).values.find((v) => (!metricName || v.metricName === metricName) && JSON.stringify(v.labels) === JSON.stringify(labels))?.value ?? 0;
+    // All replied 1.8 s before the deadline (3000 - 1200 ms).
+    const early = setup({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() });
+    await early.finalizer.finalize('c1', 'all-replied', 'job');
+    expect(await value(early.metrics.deadlineSlack, { cause: 'all-replied' }, 'lf_case_deadline_slack_seconds_sum')).toBeCloseTo(-1.8);
+    expect(await value(early.metrics.deadlineSlack, { le: -1, cause: 'all-replied' }, 'lf_case_deadline_slack_seconds_bucket')).toBe(1);
+    expect(await value(early.metrics.deadlineSlack, { le: -2.5, cause: 'all-replied' }, 'lf_case_deadline_slack_seconds_bucket')).toBe(0);
+    expect(await value(early.metrics.modalityReplies, { modality: 'tabular', reply: 'ok' })).toBe(1);
+
+    // Closed by its deadline, 0.4 s after it, with vitals missing: degraded.
+    const late = setup({ admitted: true, now: 3400, snapshot: snapshot({ completedBy: 'deadline', finalizedAt: 3400, scores: { tabular: ok('tabular', 0.2) } }) });
+    await late.finalizer.finalize('c1', 'deadline', 'job');
+    expect(await value(late.metrics.casesFinalized, { cause: 'deadline', status: 'degraded' })).toBe(1);
+    expect(await value(late.metrics.caseLatency, { cause: 'deadline' }, 'lf_case_latency_seconds_sum')).toBeCloseTo(2.4);
+    expect(await value(late.metrics.deadlineSlack, { cause: 'deadline' }, 'lf_case_deadline_slack_seconds_sum')).toBeCloseTo(0.4);
+    expect(await value(late.metrics.deadlineSlack, { le: 0.25, cause: 'deadline' }, 'lf_case_deadline_slack_seconds_bucket')).toBe(0);
+    expect(await value(late.metrics.deadlineSlack, { le: 0.5, cause: 'deadline' }, 'lf_case_deadline_slack_seconds_bucket')).toBe(1);
+    expect(await value(late.metrics.modalityReplies, { modality: 'vitals', reply: 'missing' })).toBe(1);
+    expect(await value(late.metrics.modalityReplies, { modality: 'tabular', reply: 'ok' })).toBe(1);
+  });
+
   it('does nothing more for a case whose result is stored (a duplicate trigger)', async () => {
     const { finalizer, stored, cleared } = setup({ admitted: false, reason: 'already-finalized', now: 5000, snapshot: snapshot(), resultStored: true });
     expect(await finalizer.finalize('c1', 'all-replied', 'job')).toEqual({ outcome: 'duplicate' });

@@ -121,6 +121,8 @@ export class CaseFinalizer {
     const latencySeconds = Math.max(0, snapshot.finalizedAt - snapshot.submittedAt) / 1000;
     metrics.casesFinalized.inc({ cause: snapshot.completedBy, status });
     metrics.caseLatency.observe({ cause: snapshot.completedBy }, latencySeconds);
+    metrics.deadlineSlack.observe({ cause: snapshot.completedBy }, (snapshot.finalizedAt - snapshot.deadlineAt) / 1000);
+    for (const e of evidence) metrics.modalityReplies.inc({ modality: e.modality, reply: e.status });
     log.info('case finalized', {
       status,
       completedBy: snapshot.completedBy,

@@ -69,7 +69,7 @@ export async function bootstrapModalityWorker(definition: ModalityDefinition, op
   }
 
   const logger = createLogger({ app: config.app, level: config.logLevel });
-  const metrics = createWorkerMetrics(createMetrics(config.app));
+  const metrics = createWorkerMetrics(createMetrics(config.app), definition.name);
   const keys = createKeyBuilder(config.keyNamespace);
   if (config.faultInjection) logger.warn('TEST-ONLY fault injection is ON: jobs will fail or hang', { mode: config.faultInjection });
   if (!config.enabledInRegistry) logger.warn('modality is disabled in the registry; draining jobs already queued', { modality: definition.name });

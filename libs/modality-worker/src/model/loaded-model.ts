@@ -97,10 +97,11 @@ export class LoadedModel {
       const size = items[indices[0]].tensor.length;
       const input = new Float32Array(size * indices.length);
       indices.forEach((idx, k) => input.set(items[idx].tensor, k * size));
-      const stop = this.metrics?.modelInference.startTimer({ model: this.name, version: this.version });
+      const modality = this.metrics?.modality ?? '';
+      const stop = this.metrics?.modelInference.startTimer({ modality, model: this.name, model_version: this.version });
       const logits = await this.runner.run(input, [indices.length, ...itemShape]);
       stop?.();
-      this.metrics?.inferenceBatchSize.observe({ model: this.name }, indices.length);
+      this.metrics?.inferenceBatchSize.observe({ modality, model: this.name }, indices.length);
       if (logits.length !== indices.length) throw new Error(`model returned ${logits.length} logits for a batch of ${indices.length}`);
       indices.forEach((idx, k) => {
         const logit = logits[k];

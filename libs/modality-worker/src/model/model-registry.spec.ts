@@ -35,7 +35,7 @@ function gatedOnnx() {
 
 function registry(modelsDir: string, createRunner: ModelRunnerFactory, extra: Partial<ModelRegistryOptions> = {}) {
   const { logger, lines } = captureLogger();
-  const metrics = createWorkerMetrics(createMetrics('test', { defaultMetrics: false }));
+  const metrics = createWorkerMetrics(createMetrics('test', { defaultMetrics: false }), 'testmodality');
   const r = new ModelRegistry({ modelsDir, modelName: 'testmod', createRunner, batching: { maxBatchSize: 32, maxWaitMs: 1 }, logger, metrics, ...extra });
   return { registry: r, lines, metrics };
 }
@@ -97,7 +97,7 @@ describe('ModelRegistry', () => {
     expect(result).toMatchObject({ status: 'failed' });
     expect(r.current?.version).toBe('1.0.0');
     expect(lines.some((l) => l.includes('sha256 mismatch'))).toBe(true);
-    expect(await metrics.registry.getSingleMetricAsString('lf_model_reloads_total')).toContain('status="failed"');
+    expect(await metrics.registry.getSingleMetricAsString('lf_model_reloads_total')).toContain('outcome="failed"');
     // A watch/poll-triggered retry skips the unchanged bad folder; a forced one (SIGHUP) tries again.
     await expect(r.reload()).resolves.toMatchObject({ status: 'failed', error: expect.objectContaining({ message: expect.stringContaining('has not changed') }) });
     await r.close();
@@ -128,8 +128,18 @@ describe('ModelRegistry', () => {
     await expect(inFlight).resolves.toEqual({ version: '1.0.0', logit: 2 });
     await waitFor(() => state.released.includes('1.0.0'));
     const gauge = await metrics.registry.getSingleMetricAsString('lf_model_loaded_info');
-    expect(gauge).toContain('version="1.1.0"');
-    expect(gauge).not.toContain('version="1.0.0"');
+    expect(gauge).toContain('lf_model_loaded_info{modality="testmodality",model="testmod",model_version="1.1.0",app="test"} 1');
+    expect(gauge).not.toContain('model_version="1.0.0"');
+    // Inference time per version: the held batch ran on 1.0.0, the next job on 1.1.0 (warm-ups are not jobs).
+    const runs = await metrics.modelInference.get();
+    const count = (version: string) =>
+      runs.values.find((v) => v.metricName === 'lf_model_inference_seconds_count' && v.labels['model_version'] === version && v.labels['modality'] === 'testmodality')?.value;
+    expect(count('1.0.0')).toBe(1);
+    expect(count('1.1.0')).toBe(1);
+    expect((await metrics.inferenceBatchSize.get()).values.find((v) => v.metricName === 'lf_model_inference_batch_items_count')?.labels).toEqual({
+      modality: 'testmodality',
+      model: 'testmod',
+    });
     await r.close();
     expect(state.released).toEqual(['1.0.0', '1.1.0']);
   });
@@ -159,7 +169,7 @@ describe('ModelRegistry', () => {
     writeModelVersion(dir, { version: '1.2.0' });
     await waitFor(() => r.current?.version === '1.2.0');
     await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(await metrics.registry.getSingleMetricAsString('lf_model_reloads_total')).toContain('status="unchanged"');
+    expect(await metrics.registry.getSingleMetricAsString('lf_model_reloads_total')).toContain('outcome="unchanged"');
     await r.close();
   });
 

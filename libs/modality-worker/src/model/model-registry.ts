@@ -136,7 +136,7 @@ export class ModelRegistry {
       ({ dir } = resolveModelVersion(this.options.modelsDir, modelName, this.options.pinnedVersion));
       signature = await folderSignature(dir);
       if (current && dir === current.dir && (await manifestSha(dir)) === current.manifest.sha256) {
-        this.options.metrics?.modelReloads.inc({ model: modelName, status: 'unchanged' });
+        this.reloaded('unchanged');
         return { status: 'unchanged', version: current.version };
       }
     } catch (error) {
@@ -152,14 +152,19 @@ export class ModelRegistry {
     }
     this.failedSignature = undefined;
     this.install(next);
-    this.options.metrics?.modelReloads.inc({ model: modelName, status: 'swapped' });
+    this.reloaded('swapped');
     log.info('model swapped', { model: modelName, from: current?.version ?? null, to: next.version });
     return { status: 'swapped', from: current?.version ?? '', to: next.version };
   }
 
+  private reloaded(outcome: 'swapped' | 'unchanged' | 'failed'): void {
+    const metrics = this.options.metrics;
+    metrics?.modelReloads.inc({ modality: metrics.modality, model: this.options.modelName, outcome });
+  }
+
   private failed(error: Error, signature: string | undefined): ReloadResult {
     this.failedSignature = signature;
-    this.options.metrics?.modelReloads.inc({ model: this.options.modelName, status: 'failed' });
+    this.reloaded('failed');
     this.options.logger.error('model reload failed; still serving the current version', {
       model: this.options.modelName,
       version: this.model?.version ?? null,
@@ -189,9 +194,10 @@ export class ModelRegistry {
   private install(next: LoadedModel): void {
     const previous = this.model;
     this.model = next;
-    this.options.metrics?.modelLoaded.set({ model: next.name, version: next.version }, 1);
+    const metrics = this.options.metrics;
+    metrics?.modelLoaded.set({ modality: metrics.modality, model: next.name, model_version: next.version }, 1);
     if (!previous) return;
-    this.options.metrics?.modelLoaded.remove({ model: previous.name, version: previous.version });
+    metrics?.modelLoaded.remove({ modality: metrics.modality, model: previous.name, model_version: previous.version });
     const retiring = previous
       .release(this.options.releaseTimeoutMs)
       .then(() => this.options.logger.info('retired model version released', { model: previous.name, version: previous.version }))

@@ -19,8 +19,9 @@ function setup(options: { faultInjection?: FaultInjectionMode; store?: FakeCaseS
   const triggers: Array<{ caseId: string; traceId: string }> = [];
   const fusion: FusionTrigger = { allReplied: async (caseId, traceId) => void triggers.push({ caseId, traceId }) };
   const { logger, lines } = captureLogger();
-  const metrics = createWorkerMetrics(createMetrics('test', { defaultMetrics: false }));
+  const metrics = createWorkerMetrics(createMetrics('test', { defaultMetrics: false }), 'testmod');
   const handler = new ScoreModalityHandler({
+    wallClock: () => 1500,
     definition: testModality,
     queue: 'testmod',
     store,
@@ -240,6 +241,28 @@ describe('ScoreModalityHandler', () => {
     store.blobs.set(blobKey('gone', 'testmod'), Buffer.from(JSON.stringify({ values: [1, 1, 1, 1] })));
     await expect(handler.handle(job('gone'))).resolves.toMatchObject({ outcome: 'unknown-case' });
     expect(lines.some((l) => l.includes('"outcome":"unknown-case"') && l.includes('"level":"warn"'))).toBe(true);
+  });
+
+  it('metrics: late scores by outcome, reply latency of the replies the case counts, inference by modality and model version', async () => {
+    const { store, handler, metrics } = setup();
+    const value = async (metric: { get(): Promise<{ values: Array<{ labels: object; value: number; metricName?: string }> }> }, labels: object, metricName?: string) =>
+      (await metric.get()).values.find((v) => (!metricName || v.metricName === metricName) && JSON.stringify(v.labels) === JSON.stringify(labels))?.value ?? 0;
+
+    store.addCase('m1', ['testmod', 'vitals'], { testmod: { values: [1, 1, 1, 1] } });
+    await handler.handle(job('m1'));
+    expect(await value(metrics.modalityReply, { modality: 'testmod', status: 'ok' }, 'lf_modality_reply_seconds_count')).toBe(1);
+    // job() submits at 0 and the wall clock says 1500 ms.
+    expect(await value(metrics.modalityReply, { modality: 'testmod', status: 'ok' }, 'lf_modality_reply_seconds_sum')).toBeCloseTo(1.5);
+    expect(await value(metrics.scoreOutcomes, { modality: 'testmod', outcome: 'late' })).toBe(0);
+
+    store.addCase('m2', ['testmod'], { testmod: { values: [1, 1, 1, 1] } });
+    store.cases.get('m2')!.status = 'degraded';
+    await expect(handler.handle(job('m2'))).resolves.toMatchObject({ outcome: 'late' });
+    expect(await value(metrics.scoreOutcomes, { modality: 'testmod', outcome: 'late' })).toBe(1);
+    expect(await value(metrics.scoresPublished, { modality: 'testmod', status: 'ok' })).toBe(2);
+    // A late score is not a reply the case counted: no reply latency for it.
+    expect(await value(metrics.modalityReply, { modality: 'testmod', status: 'ok' }, 'lf_modality_reply_seconds_count')).toBe(1);
+    expect(await value(metrics.jobsProcessed, { queue: 'testmod', status: 'ok' })).toBe(2);
   });
 
   it('every log line carries caseId and traceId and never the input or patient reference', async () => {

@@ -59,6 +59,8 @@ export interface ScoreModalityHandlerDeps {
   metrics: WorkerMetrics;
   faultInjection?: FaultInjectionMode;
   now?: () => number;
+  /** Epoch ms, for the reply latency against the case's submission time (Redis clock; skew is clamped at 0). */
+  wallClock?: () => number;
 }
 
 export class ScoreModalityHandler {
@@ -160,6 +162,11 @@ export class ScoreModalityHandler {
     if (this.deps.faultInjection) await applyFaultInjection(this.deps.faultInjection, definition.name, job.attemptsMade, 'after-record');
     metrics.scoreOutcomes.inc({ modality: definition.name, outcome });
     if (outcome !== 'duplicate') metrics.scoresPublished.inc({ modality: definition.name, status: record.status });
+    if ((outcome === 'recorded' || outcome === 'all-replied') && Number.isFinite(job.data.submittedAt)) {
+      // The reply the case counts (before its fence); a late one is counted by its outcome instead.
+      const seconds = Math.max(0, (this.deps.wallClock ?? Date.now)() - job.data.submittedAt) / 1000;
+      metrics.modalityReply.observe({ modality: definition.name, status: record.status }, seconds);
+    }
     switch (outcome) {
       case 'all-replied':
         await fusion.allReplied(caseId, traceId);

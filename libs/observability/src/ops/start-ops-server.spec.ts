@@ -11,7 +11,7 @@ describe('startOpsServer', () => {
   it('serves liveness always, readiness 503 until ready, and Prometheus metrics', async () => {
     let ready = false;
     const metrics = createMetrics('ops-test');
-    metrics.jobsProcessed.inc({ queue: 'imaging', status: 'ok' });
+    metrics.counter({ name: 'lf_jobs_processed_total', help: 'Jobs handled.', labelNames: ['queue', 'status'] }).inc({ queue: 'imaging', status: 'ok' });
     server = await startOpsServer({ port: 0, host: '127.0.0.1', isReady: () => ready, metrics });
 
     const live = await fetch(`${server.url}/health/live`);
