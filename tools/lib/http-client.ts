@@ -2,6 +2,7 @@ import { Agent, request } from 'node:http';
 
 export interface HttpReply {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
 }
 
@@ -27,7 +28,7 @@ export function createHttpClient(baseUrl: string, headers: Record<string, string
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
           res.on('error', reject);
         },
       );
