@@ -1,0 +1,1 @@
+module.exports = { displayName: 'deploy-tests', preset: '<rootDir>/../../jest.preset.js', rootDir: __dirname };
