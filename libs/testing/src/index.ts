@@ -2,6 +2,7 @@ export * from './free-port';
 export * from './redis-server';
 export * from './redis-sentinel';
 export * from './redis-cluster';
+export * from './redis-topologies';
 export * from './launch-app';
 export * from './launch-system';
 export * from './dcmjs-dicom';

@@ -21,7 +21,8 @@ export interface CaseResponse {
 }
 
 export interface SystemFixture {
-  redis: RedisServerHandle;
+  /** The fixture's own redis-server; undefined when the caller brought `redisUrl` (and stops that Redis itself). */
+  redis: RedisServerHandle | undefined;
   system: RunningSystem;
   store: CaseStore;
   connection: RedisConnection;
@@ -31,17 +32,21 @@ export interface SystemFixture {
   stop(): Promise<void>;
 }
 
-/** A throwaway redis-server plus every app as its own process, with the committed models. */
+/**
+ * A throwaway redis-server plus every app as its own process, with the committed models. Given `redisUrl`
+ * (any REDIS_URL form: a Cluster, a Sentinel set), the apps and the fixture use that Redis instead.
+ */
 export async function startSystemFixture(options: Partial<SystemOptions> = {}): Promise<SystemFixture> {
-  const redis = await startRedisServer();
+  const redis = options.redisUrl === undefined ? await startRedisServer() : undefined;
+  const redisUrl = options.redisUrl ?? redis!.url;
   let system: RunningSystem;
   try {
-    system = await launchSystem({ redisUrl: redis.url, apiKeys: `tenant-a:${API_KEY},tenant-b:${OTHER_TENANT_KEY}`, ...options });
+    system = await launchSystem({ apiKeys: `tenant-a:${API_KEY},tenant-b:${OTHER_TENANT_KEY}`, ...options, redisUrl });
   } catch (error) {
-    await redis.stop();
+    await redis?.stop();
     throw error;
   }
-  const connection = createRedisConnection(redis.url, { role: 'producer', name: 'e2e' });
+  const connection = createRedisConnection(redisUrl, { role: 'producer', name: 'e2e' });
   await waitUntilReady(connection);
   const store = new CaseStore(connection, createKeyBuilder());
   const headers = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
@@ -70,7 +75,7 @@ export async function startSystemFixture(options: Partial<SystemOptions> = {}): 
     stop: async () => {
       connection.disconnect();
       await system.stop();
-      await redis.stop();
+      await redis?.stop();
     },
   };
   return fixture;
