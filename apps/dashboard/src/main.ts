@@ -1,18 +1,12 @@
 // The dashboard process: queue health, fusion health and Redis for the people who run the system, as a
 // web page (/) with live charts, a JSON API (/api/*) and a read-only job list (/jobs). It only reads Redis.
-import { ConfigError, createLogger } from '@lf/observability';
+import { configOrExit, createLogger, exitOnSignals } from '@lf/observability';
 import { redactRedisUrl } from '@lf/redis';
-import { dashboardConfigFromEnv, type DashboardConfig } from './config/dashboard.config';
+import { dashboardConfigFromEnv } from './config/dashboard.config';
 import { createDashboard } from './create-dashboard';
 
 async function main(): Promise<void> {
-  let config: DashboardConfig;
-  try {
-    config = dashboardConfigFromEnv(process.env);
-  } catch (error) {
-    createLogger({ app: 'dashboard' }).error(error instanceof ConfigError ? error.message : `configuration error: ${(error as Error).message}`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = configOrExit('dashboard', () => dashboardConfigFromEnv(process.env));
 
   const logger = createLogger({ app: 'dashboard', level: config.logLevel });
   for (const warning of config.warnings) logger.warn(warning);
@@ -35,26 +29,7 @@ async function main(): Promise<void> {
     thresholds: config.thresholds,
   });
 
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info('shutting down: ending live streams, closing the server', { signal, timeoutMs: config.shutdownTimeoutMs });
-    const timer = setTimeout(() => {
-      logger.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
-    dashboard.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: Error) => {
-        logger.error('shutdown failed', { err });
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  exitOnSignals(() => dashboard.close(), logger, { announce: 'shutting down: ending live streams, closing the server', timeoutMs: config.shutdownTimeoutMs });
 }
 
 void main();

@@ -4,7 +4,7 @@ import { BullRegistrar, getQueueToken, type WorkerHost } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { jobIds, QUEUES } from '@lf/contracts';
-import { createLogger, NestJsonLogger, startOpsServer, type Logger, type OpsServer } from '@lf/observability';
+import { createLogger, NestJsonLogger, startOpsServer, throttled, type Logger, type OpsServer } from '@lf/observability';
 import { CaseStore, createKeyBuilder, createRedisConnection, redactRedisUrl, waitUntilReady, WebhookStore, type RedisConnection } from '@lf/redis';
 import { createAggregatorMetrics, type AggregatorMetrics } from './aggregator-metrics';
 import type { AggregatorConfig } from './config/aggregator.config';
@@ -49,12 +49,7 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
   const connections: RedisConnection[] = [];
   const connect = (role: 'worker' | 'producer') => {
     const connection = createRedisConnection(config.redis.target, { role, name: `fusion-aggregator:${role}` });
-    let last = -Infinity;
-    connection.on('error', (err: Error) => {
-      if (Date.now() - last < 10_000) return;
-      last = Date.now();
-      logger.warn('Redis connection error', { role, err });
-    });
+    connection.on('error', throttled(10_000, (err: Error) => logger.warn('Redis connection error', { role, err })));
     connections.push(connection);
     return connection;
   };

@@ -1,18 +1,12 @@
 // The gateway process: HTTP API for hospital systems. Validates and registers cases, enqueues one score
 // job per expected modality plus the deadline trigger, and serves case results. It only produces jobs.
-import { ConfigError, createLogger } from '@lf/observability';
+import { configOrExit, createLogger, exitOnSignals } from '@lf/observability';
 import { redactRedisUrl } from '@lf/redis';
-import { gatewayConfigFromEnv, type GatewayConfig } from './config/gateway.config';
+import { gatewayConfigFromEnv } from './config/gateway.config';
 import { createGateway } from './create-gateway';
 
 async function main(): Promise<void> {
-  let config: GatewayConfig;
-  try {
-    config = gatewayConfigFromEnv(process.env);
-  } catch (error) {
-    createLogger({ app: 'gateway' }).error(error instanceof ConfigError ? error.message : `configuration error: ${(error as Error).message}`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = configOrExit('gateway', () => gatewayConfigFromEnv(process.env));
 
   const logger = createLogger({ app: 'gateway', level: config.logLevel });
   const gateway = await createGateway(config, { logger }).catch((err: Error) => {
@@ -34,28 +28,9 @@ async function main(): Promise<void> {
     defaultDeadlineMs: config.defaultDeadlineMs,
   });
 
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info('shutting down: closing the server, finishing in-flight requests', { signal, timeoutMs: config.shutdownTimeoutMs });
-    const timer = setTimeout(() => {
-      logger.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
-    gateway.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: Error) => {
-        logger.error('shutdown failed', { err });
-        process.exit(1);
-      },
-    );
-  };
   // Key rotation without a restart: re-read the tenants file now (it is also watched and polled).
   process.on('SIGHUP', () => gateway.access.tenants.reload('SIGHUP'));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  exitOnSignals(() => gateway.close(), logger, { announce: 'shutting down: closing the server, finishing in-flight requests', timeoutMs: config.shutdownTimeoutMs });
 }
 
 void main();

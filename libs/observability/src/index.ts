@@ -47,3 +47,5 @@ export { ConfigError } from './config/config-error';
 export { parseEnv, collectConfigProblems, type Env } from './config/parse-env';
 export { envFields, type IntFieldOptions } from './config/env-fields';
 export * from './throttled';
+export { configOrExit, EXIT_CONFIG } from './process/config-or-exit';
+export { exitOnSignals, type ExitOnSignalsOptions } from './process/exit-on-signals';

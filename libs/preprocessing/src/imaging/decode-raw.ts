@@ -1,4 +1,4 @@
-import { RAW_DTYPES } from '@lf/contracts';
+import { RAW_BYTES_PER_SAMPLE, RAW_DTYPES } from '@lf/contracts';
 import { PreprocessingError } from '../errors/preprocessing-error';
 import { littleEndianSamples } from '../util/little-endian-samples';
 import { imageBytes } from '../util/image-bytes';
@@ -8,8 +8,6 @@ import { MAX_IMAGE_SIDE } from './imaging-spec';
 type RawDtype = (typeof RAW_DTYPES)[number];
 
 const SAMPLE_ARRAYS = { int16: Int16Array, uint16: Uint16Array, float32: Float32Array, uint8: Uint8Array } as const;
-
-export const RAW_BYTES_PER_PIXEL: Readonly<Record<RawDtype, number>> = { int16: 2, uint16: 2, float32: 4, uint8: 1 };
 
 export interface RawImageFields {
   /** Base64 text (the API form) or the bytes themselves. */
@@ -61,7 +59,7 @@ export function decodeRaw(input: RawImageFields): DecodedImage {
   if (slope === 0) throw new PreprocessingError('impossible_value', 'inputs.imaging.rescaleSlope', 'is 0, which erases the image');
 
   const bytes = imageBytes(input.data, 'inputs.imaging.data');
-  const bytesPerPixel = RAW_BYTES_PER_PIXEL[input.dtype];
+  const bytesPerPixel = RAW_BYTES_PER_SAMPLE[input.dtype];
   const count = width * height;
   const expected = count * bytesPerPixel;
   if (bytes.length < expected) {
