@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --rate 100 --seconds 20 --concurrency 64 --url ... --key ...]` against a running system
- * (`npm start`). Two phases, each `--seconds` long:
+ * `npm run bench [-- --rate 100 --seconds 20 --concurrency 64 --only fixed|saturation --url ... --key ...]`
+ * against a running system (`npm start`). Two phases (or the one `--only` names), each `--seconds` long:
  *   fixed rate  - open loop at `--rate` cases/s: submit-to-result latency p50/p95/p99 (server clock,
  *                 finalizedAt - submittedAt, so the client's own scheduling noise is excluded);
  *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
@@ -16,17 +16,20 @@ import { percentile } from './lib/percentile';
 const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 };
 
 function parseArgs(argv: string[]) {
-  const args = { rate: 100, seconds: 20, concurrency: 64, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret' };
+  const args: { rate: number; seconds: number; concurrency: number; only?: 'fixed' | 'saturation'; url: string; key: string } = { rate: 100, seconds: 20, concurrency: 64, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret' };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--url') args.url = value;
     else if (flag === '--key') args.key = value;
-    else if (flag === '--rate' || flag === '--seconds' || flag === '--concurrency') {
+    else if (flag === '--only') {
+      if (value !== 'fixed' && value !== 'saturation') throw new Error(`--only must be 'fixed' or 'saturation', got '${value}'`);
+      args.only = value;
+    }    else if (flag === '--rate' || flag === '--seconds' || flag === '--concurrency') {
       const num = Number(value);
       if (!(num > 0)) throw new Error(`${flag} must be a positive number, got '${value}'`);
       args[flag.slice(2) as 'rate' | 'seconds' | 'concurrency'] = num;
-    } else throw new Error(`unknown argument '${flag}' (expected --rate, --seconds, --concurrency, --url, --key)`);
+    } else throw new Error(`unknown argument '${flag}' (expected --rate, --seconds, --concurrency, --only, --url, --key)`);
   }
   return args;
 }
@@ -91,43 +94,39 @@ async function main() {
   const summary = (latencies: number[]) => ({ p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) });
 
   // Phase 1: open loop at a fixed rate.
-  console.error(`fixed rate: ${args.rate} cases/s for ${args.seconds} s ...`);
-  const fixedIds: Promise<string | undefined>[] = [];
-  const started = Date.now();
-  for (let k = 0; k < args.rate * args.seconds; k++) {
-    const due = started + (k * 1000) / args.rate;
-    const wait = due - Date.now();
-    if (wait > 0) await sleep(wait);
-    fixedIds.push(submit());
-  }
-  const fixedAccepted = (await Promise.all(fixedIds)).filter((id): id is string => id !== undefined);
-  const fixed = await collect(fixedAccepted);
+  const fixedPhase = async () => {
+    console.error(`fixed rate: ${args.rate} cases/s for ${args.seconds} s ...`);
+    const fixedIds: Promise<string | undefined>[] = [];
+    const started = Date.now();
+    for (let k = 0; k < args.rate * args.seconds; k++) {
+      const due = started + (k * 1000) / args.rate;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      fixedIds.push(submit());
+    }
+    const accepted = (await Promise.all(fixedIds)).filter((id): id is string => id !== undefined);
+    const fixed = await collect(accepted);
+    return { targetPerSecond: args.rate, seconds: args.seconds, accepted: accepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies) };
+  };
 
   // Phase 2: closed loop at saturation.
-  console.error(`saturation: ${args.concurrency} concurrent submitters for ${args.seconds} s ...`);
-  const satIds: string[] = [];
-  let rejected = 0;
-  const satStart = Date.now();
-  await Promise.all(Array.from({ length: args.concurrency }, async () => {
-    while (Date.now() - satStart < args.seconds * 1000) {
-      const id = await submit();
-      if (id) satIds.push(id);
-      else rejected++;
-    }
-  }));
-  const submitSeconds = (Date.now() - satStart) / 1000;
-  const sat = await collect(satIds);
-  const first = Math.min(...sat.finalizedAt);
-  const last = Math.max(...sat.finalizedAt);
-  scraping = false;
-  await scraper;
-  http.close();
-
-  const report = {
-    at: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length },
-    fixedRate: { targetPerSecond: args.rate, seconds: args.seconds, accepted: fixedAccepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies) },
-    saturation: {
+  const saturationPhase = async () => {
+    console.error(`saturation: ${args.concurrency} concurrent submitters for ${args.seconds} s ...`);
+    const satIds: string[] = [];
+    let rejected = 0;
+    const satStart = Date.now();
+    await Promise.all(Array.from({ length: args.concurrency }, async () => {
+      while (Date.now() - satStart < args.seconds * 1000) {
+        const id = await submit();
+        if (id) satIds.push(id);
+        else rejected++;
+      }
+    }));
+    const submitSeconds = (Date.now() - satStart) / 1000;
+    const sat = await collect(satIds);
+    const first = Math.min(...sat.finalizedAt);
+    const last = Math.max(...sat.finalizedAt);
+    return {
       concurrency: args.concurrency,
       submitted: satIds.length,
       rejected,
@@ -136,7 +135,20 @@ async function main() {
       finalizationSpanSeconds: (last - first) / 1000,
       statuses: sat.statuses,
       latencyMs: summary(sat.latencies),
-    },
+    };
+  };
+
+  const fixedRate = args.only === 'saturation' ? undefined : await fixedPhase();
+  const saturation = args.only === 'fixed' ? undefined : await saturationPhase();
+  scraping = false;
+  await scraper;
+  http.close();
+
+  const report = {
+    at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length },
+    ...(fixedRate ? { fixedRate } : {}),
+    ...(saturation ? { saturation } : {}),
     peakRssMb: Object.fromEntries(Object.entries(peakRss).map(([app, bytes]) => [app, Math.round(bytes / 1048576)])),
   };
   mkdirSync('reports', { recursive: true });

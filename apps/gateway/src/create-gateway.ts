@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config/gateway.config';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
 import { FHIR_JSON } from './fhir/fhir.controller';
+import { installJsonBodyParser } from './http/json-body-parser';
 import { installHttpMetrics } from './http/fastify-hooks';
 import { GatewayAccess } from './auth/gateway-access';
 import { ProblemFilter } from './http/problem.filter';
@@ -118,12 +119,14 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ submission, store, metrics, readiness, openapi, cases, webhooks }), adapter, {
       logger: new NestJsonLogger(logger.child({ component: 'nest' })),
       abortOnError: false,
+      // The gateway installs its own JSON parser (http/json-body-parser.ts); Nest's would replace it at init.
+      bodyParser: false,
     });
     const fastify = app.getHttpAdapter().getInstance();
     access.install(fastify);
     await cases.install(fastify);
-    // FHIR clients send application/fhir+json: parse it exactly like JSON (same limits and prototype-poisoning rules).
-    fastify.addContentTypeParser(FHIR_JSON, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+    // FHIR clients send application/fhir+json: parsed exactly like JSON (same limits and prototype-poisoning rules).
+    installJsonBodyParser(fastify, ['application/json', FHIR_JSON]);
     installHttpMetrics(fastify, metrics);
     app.useGlobalFilters(new ProblemFilter(logger, metrics, config.maxBodyBytes));
     await app.init();

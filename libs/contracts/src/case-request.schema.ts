@@ -41,24 +41,15 @@ const imagingInputSchemaWith = <Data extends z.ZodTypeAny>(data: Data) =>
   }),
 ]);
 
-/**
- * The last string the base64 refinement accepted. The field refinement runs on its own, so a bad `data`
- * is reported next to every other failing field of the image; the payload check (magic numbers, raw size:
- * image-payload-check.ts) runs once the whole image parsed and may skip re-scanning the 175 kB string when
- * it is the very string just accepted (zod parses synchronously, so nothing interleaves).
- */
-let lastStrictBase64: string | undefined;
+// isStrictBase64 remembers the last text it decoded, so the payload check below (magic numbers, raw size:
+// image-payload-check.ts) and the gateway's blob encoder do not decode the 175 kB string again.
 const base64 = z
   .string()
   .min(1, 'must not be empty')
-  .refine((text) => {
-    const valid = isStrictBase64(text);
-    lastStrictBase64 = valid ? text : undefined;
-    return valid;
-  }, 'must be base64 (RFC 4648 standard alphabet, no line breaks, not truncated)');
+  .refine(isStrictBase64, 'must be base64 (RFC 4648 standard alphabet, no line breaks, not truncated)');
 
 export const imagingInputSchema = imagingInputSchemaWith(base64).superRefine((input, ctx) => {
-  if (input.data !== lastStrictBase64 && !isStrictBase64(input.data)) return;
+  if (!isStrictBase64(input.data)) return;
   const problem = imagePayloadProblem(input);
   if (problem) ctx.addIssue({ code: 'custom', path: ['data'], message: problem });
 });

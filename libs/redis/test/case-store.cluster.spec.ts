@@ -3,7 +3,7 @@
  * MULTI whose keys span slots (CROSSSLOT), so this proves the one-hash-tag-per-case layout for real.
  */
 import { startSingleNodeRedisCluster, type RedisClusterHandle } from '@lf/testing';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { CaseStore } from '../src/case-store';
 import { createKeyBuilder } from '../src/keys';
 import { createRedisConnection, waitUntilReady, type RedisConnection } from '../src/redis-connection';
@@ -25,7 +25,15 @@ afterAll(async () => {
 
 it('connects as a cluster client, and the server does enforce CROSSSLOT', async () => {
   expect(connection).toBeInstanceOf(Cluster);
-  await expect(connection.eval('return 1', 2, '{a}:x', '{b}:y')).rejects.toThrow(/CROSSSLOT/);
+  // The cluster client (auto-pipelining) refuses a cross-slot script before sending it; a plain
+  // connection to the node shows that the server refuses it too.
+  await expect(connection.eval('return 1', 2, '{a}:x', '{b}:y')).rejects.toThrow(/same slot|CROSSSLOT/);
+  const plain = new Redis(cluster.url);
+  try {
+    await expect(plain.eval('return 1', 2, '{a}:x', '{b}:y')).rejects.toThrow(/CROSSSLOT/);
+  } finally {
+    plain.disconnect();
+  }
 });
 
 it('runs register -> scores -> fence -> late score -> result -> read on a cluster', async () => {

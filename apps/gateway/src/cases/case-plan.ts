@@ -1,6 +1,7 @@
 import {
   BINARY_INPUT_FIELDS,
   caseRequestSchema,
+  decodeStrictBase64,
   encodeInputBlob,
   type FusionStrategyName,
   type ModalityRegistryEntry,
@@ -121,7 +122,8 @@ export function planCase(body: unknown, registry: readonly ModalityRegistryEntry
     if (field === undefined || !isRecord(input)) return undefined;
     if (supplied.includes(name)) return outOfBand[name];
     const value = input[field];
-    return typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
+    // The schema just decoded this very text to validate it: decodeStrictBase64 hands back those bytes.
+    return typeof value === 'string' ? decodeStrictBase64(value) : undefined;
   };
 
   const expected: string[] = [];
