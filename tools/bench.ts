@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --rate 100 --seconds 20 --concurrency 64 --only fixed|saturation --url ... --key ...]`
- * against a running system (`npm start`). Two phases (or the one `--only` names), each `--seconds` long:
+ * `npm run bench [-- --rate 100 --seconds 20 --concurrency 64 --warmup 5 --only fixed|saturation --url ... --key ...]`
+ * against a running system (`npm start`). A warm-up at half `--rate` for `--warmup` seconds, not counted (freshly
+ * started apps are still compiling their hot paths), then two phases (or the one `--only` names), each `--seconds` long:
  *   fixed rate  - open loop at `--rate` cases/s: submit-to-result latency p50/p95/p99 (server clock,
  *                 finalizedAt - submittedAt, so the client's own scheduling noise is excluded);
  *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
@@ -16,7 +17,7 @@ import { percentile } from './lib/percentile';
 const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 };
 
 function parseArgs(argv: string[]) {
-  const args: { rate: number; seconds: number; concurrency: number; only?: 'fixed' | 'saturation'; url: string; key: string } = { rate: 100, seconds: 20, concurrency: 64, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret' };
+  const args: { rate: number; seconds: number; concurrency: number; warmup: number; only?: 'fixed' | 'saturation'; url: string; key: string } = { rate: 100, seconds: 20, concurrency: 64, warmup: 5, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret' };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -25,11 +26,11 @@ function parseArgs(argv: string[]) {
     else if (flag === '--only') {
       if (value !== 'fixed' && value !== 'saturation') throw new Error(`--only must be 'fixed' or 'saturation', got '${value}'`);
       args.only = value;
-    }    else if (flag === '--rate' || flag === '--seconds' || flag === '--concurrency') {
+    } else if (flag === '--rate' || flag === '--seconds' || flag === '--concurrency' || flag === '--warmup') {
       const num = Number(value);
-      if (!(num > 0)) throw new Error(`${flag} must be a positive number, got '${value}'`);
-      args[flag.slice(2) as 'rate' | 'seconds' | 'concurrency'] = num;
-    } else throw new Error(`unknown argument '${flag}' (expected --rate, --seconds, --concurrency, --only, --url, --key)`);
+      if (!(num > 0) && !(flag === '--warmup' && num === 0)) throw new Error(`${flag} must be a positive number, got '${value}'`);
+      args[flag.slice(2) as 'rate' | 'seconds' | 'concurrency' | 'warmup'] = num;
+    } else throw new Error(`unknown argument '${flag}' (expected --rate, --seconds, --concurrency, --warmup, --only, --url, --key)`);
   }
   return args;
 }
@@ -93,19 +94,29 @@ async function main() {
   };
   const summary = (latencies: number[]) => ({ p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) });
 
+  /** Open loop: submits `rate` cases/s for `seconds`, then waits for every accepted case's result. */
+  const openLoop = async (rate: number, seconds: number) => {
+    const ids: Promise<string | undefined>[] = [];
+    const started = Date.now();
+    for (let k = 0; k < rate * seconds; k++) {
+      const due = started + (k * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      ids.push(submit());
+    }
+    const accepted = (await Promise.all(ids)).filter((id): id is string => id !== undefined);
+    return { accepted, results: await collect(accepted) };
+  };
+
+  if (args.warmup > 0) {
+    console.error(`warm-up: ${args.rate / 2} cases/s for ${args.warmup} s (not counted) ...`);
+    await openLoop(args.rate / 2, args.warmup);
+  }
+
   // Phase 1: open loop at a fixed rate.
   const fixedPhase = async () => {
     console.error(`fixed rate: ${args.rate} cases/s for ${args.seconds} s ...`);
-    const fixedIds: Promise<string | undefined>[] = [];
-    const started = Date.now();
-    for (let k = 0; k < args.rate * args.seconds; k++) {
-      const due = started + (k * 1000) / args.rate;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
-      fixedIds.push(submit());
-    }
-    const accepted = (await Promise.all(fixedIds)).filter((id): id is string => id !== undefined);
-    const fixed = await collect(accepted);
+    const { accepted, results: fixed } = await openLoop(args.rate, args.seconds);
     return { targetPerSecond: args.rate, seconds: args.seconds, accepted: accepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies) };
   };
 
@@ -147,6 +158,7 @@ async function main() {
   const report = {
     at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length },
+    warmupSeconds: args.warmup,
     ...(fixedRate ? { fixedRate } : {}),
     ...(saturation ? { saturation } : {}),
     peakRssMb: Object.fromEntries(Object.entries(peakRss).map(([app, bytes]) => [app, Math.round(bytes / 1048576)])),

@@ -33,11 +33,10 @@ function connect(target: RedisTarget, { role, name, lazyConnect = false }: Redis
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false };
-  // Commands issued in the same event-loop turn go out as one write and come back as one read: at a few
-  // hundred cases/s the per-command syscalls, not the commands, were the largest Redis cost on both sides.
-  // ioredis never auto-pipelines (P)SUBSCRIBE and the like; BullMQ's blocking client is a duplicate of
-  // this connection, so its BZPOPMIN travels alone in its own socket whatever this flag says.
-  const pipelining = { enableAutoPipelining: true };
+  // Off unless the URL says ?autoPipelining=true (redis-url.ts: it saves Redis CPU and costs latency). ioredis
+  // never auto-pipelines (P)SUBSCRIBE and the like, and BullMQ's blocking client is a duplicate of this
+  // connection, so its BZPOPMIN travels alone on its own socket either way.
+  const pipelining = { enableAutoPipelining: target.autoPipelining === true };
   const auth = { ...(target.username ? { username: target.username } : {}), ...(target.password ? { password: target.password } : {}) };
 
   switch (target.kind) {

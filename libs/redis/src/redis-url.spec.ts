@@ -27,6 +27,9 @@ describe('parseRedisUrl', () => {
       { kind: 'cluster', nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }], tls: false },
     ],
     ['rediss-cluster://:pw@n1', { kind: 'cluster', nodes: [{ host: 'n1', port: 6379 }], tls: true, password: 'pw' }],
+    ['redis://cache?autoPipelining=true', { kind: 'standalone', host: 'cache', port: 6379, db: 0, tls: false, autoPipelining: true }],
+    ['redis-cluster://n1?autoPipelining=false', { kind: 'cluster', nodes: [{ host: 'n1', port: 6379 }], tls: false, autoPipelining: false }],
+    ['redis-sentinel://s1/m?autoPipelining=true', { kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }], masterName: 'm', db: 0, tls: false, autoPipelining: true }],
   ])('%s', (url, expected) => {
     expect(parseRedisUrl(url)).toEqual(expected);
   });
@@ -47,6 +50,7 @@ describe('parseRedisUrl', () => {
     ['redis-sentinel://s1/a/b', /master name as the path/],
     ['redis-cluster://n1/0', /only database 0/],
     ['redis-cluster://n1?db=1', /unknown query parameter 'db' for redis-cluster:\/\//],
+    ['redis://cache?autoPipelining=yes', /autoPipelining must be 'true' or 'false', got 'yes'/],
   ])('rejects %s', (url, message) => {
     expect(() => parseRedisUrl(url)).toThrow(message);
   });

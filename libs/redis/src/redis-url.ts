@@ -10,6 +10,10 @@
  *
  * Credentials in the user-info part are for the data nodes; sentinels often have their own, so they come
  * from query parameters. Every error message redacts the password.
+ *
+ * `?autoPipelining=true` (any scheme) sends the commands each process issues in one event-loop turn as one
+ * write. Measured here: Redis CPU per case -12..15 % at saturation, but submit-to-result latency at 40
+ * cases/s worse (p99 median 194 vs 73 ms over 5 and 3 runs), so it is off unless Redis CPU is the bottleneck.
  */
 
 export interface RedisHostPort {
@@ -17,10 +21,13 @@ export interface RedisHostPort {
   port: number;
 }
 
+/** Settings every scheme takes (the name is historical: TLS and pipelining travel with the credentials). */
 interface Credentials {
   username?: string;
   password?: string;
   tls: boolean;
+  /** ioredis enableAutoPipelining (see the file comment). */
+  autoPipelining?: boolean;
 }
 
 export type RedisTarget =
@@ -47,9 +54,9 @@ const SCHEMES: Record<string, { kind: RedisTarget['kind']; tls: boolean; default
 const URL_SHAPE = /^([a-z-]+):\/\/(?:([^@/?#]*)@)?([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/;
 
 const QUERY_KEYS: Record<RedisTarget['kind'], readonly string[]> = {
-  standalone: ['db'],
-  sentinel: ['db', 'sentinelPassword', 'sentinelUsername'],
-  cluster: [],
+  standalone: ['db', 'autoPipelining'],
+  sentinel: ['db', 'sentinelPassword', 'sentinelUsername', 'autoPipelining'],
+  cluster: ['autoPipelining'],
 };
 
 /** Parses a Redis URL (see the file comment) or throws an Error that says what is wrong with it. */
@@ -81,6 +88,12 @@ export function parseRedisUrl(url: string): RedisTarget {
       const allowed = QUERY_KEYS[spec.kind];
       return fail(`unknown query parameter '${key}' for ${scheme}://${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`);
     }
+  }
+
+  const pipelining = query.get('autoPipelining');
+  if (pipelining !== null) {
+    if (pipelining !== 'true' && pipelining !== 'false') return fail(`autoPipelining must be 'true' or 'false', got '${pipelining}'`);
+    credentials.autoPipelining = pipelining === 'true';
   }
 
   if (hostList === '') return fail('no host');
