@@ -237,6 +237,9 @@ describe('GET /v1/cases/{id}/events', () => {
     const caseId = await submit(undefined, closing);
     const streaming = get(`/v1/cases/${caseId}/events`, auth(), closing);
     await subscribed(caseId);
+    // The stream subscribes, then replays the history, then opens: a shutdown in between is a 503 (retry),
+    // not an open stream to end. Under a loaded CI run that window was hit; give the replay time to finish.
+    await sleep(300);
     const started = Date.now();
     await closing.close();
     const res = await streaming;
