@@ -47,14 +47,18 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
   const keys = createKeyBuilder(config.keyNamespace);
 
   const connections: RedisConnection[] = [];
-  const connect = (role: 'worker' | 'producer') => {
-    const connection = createRedisConnection(config.redis.target, { role, name: `fusion-aggregator:${role}` });
+  const connect = (role: 'worker' | 'producer', name: string = role) => {
+    const connection = createRedisConnection(config.redis.target, { role, name: `fusion-aggregator:${name}` });
     connection.on('error', throttled(10_000, (err: Error) => logger.warn('Redis connection error', { role, err })));
     connections.push(connection);
     return connection;
   };
   const workerConnection = connect('worker');
   const producer = connect('producer');
+  // The Queues (fusion, webhooks) get their own connection: BullMQ defines its scripts as commands on the
+  // connection it is given, and ioredis copies all of them onto every pipeline created there (the case
+  // store's, once per case).
+  const queueProducer = connect('producer', 'queues');
 
   let ready = false;
   let stopping = false;
@@ -80,10 +84,10 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
   let finalizer: CaseFinalizer;
   let worker: WorkerHost['worker'] | undefined;
   try {
-    await waitUntilReady(producer);
+    await Promise.all([waitUntilReady(producer), waitUntilReady(queueProducer)]);
     const store = new CaseStore(producer, keys);
     // Producer only (apps/webhook-dispatcher consumes it): a plain Queue on the fail-fast connection.
-    webhooksQueue = new Queue(QUEUES.webhooks, { connection: producer, prefix: keys.queuePrefix(QUEUES.webhooks) });
+    webhooksQueue = new Queue(QUEUES.webhooks, { connection: queueProducer, prefix: keys.queuePrefix(QUEUES.webhooks) });
     webhooksQueue.on('error', (err: Error) => logger.warn('webhooks queue error', { err }));
     const dir = resolveFusionBundleDir(config.modelsDir, config.fusionVersion);
     bundle = await loadFusionBundle(dir);
@@ -116,7 +120,7 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
     const processor = createFinalizeCaseProcessor({ connection: workerConnection, prefix: keys.queuePrefix(QUEUES.fusion), concurrency: config.concurrency, logger });
     const fusionQueuePrefix = keys.queuePrefix(QUEUES.fusion);
     app = await NestFactory.createApplicationContext(
-      AggregatorModule.forRoot({ workerConnection, producerConnection: producer, fusionQueuePrefix, finalizer, processor }),
+      AggregatorModule.forRoot({ workerConnection, producerConnection: queueProducer, fusionQueuePrefix, finalizer, processor }),
       { logger: new NestJsonLogger(logger.child({ component: 'nest' })), abortOnError: false },
     );
     fusionQueue = app.get<Queue>(getQueueToken(QUEUES.fusion));

@@ -262,13 +262,13 @@ describe('GET /v1/cases/:id', () => {
 });
 
 describe('producer only', () => {
-  it('holds one named fail-fast connection and never a blocking consumer', async () => {
+  it('holds named fail-fast connections (stores, queues) and never a blocking consumer', async () => {
     await post({ patientRef: 'p', inputs: { tabular } });
     const clients = (await redis.client('LIST')) as string;
     const others = clients.split('\n').filter((line) => line.includes(' name=gateway'));
     expect(others.length).toBeGreaterThan(0);
     for (const line of others) {
-      expect(line).toMatch(/ name=gateway:producer /);
+      expect(line).toMatch(/ name=gateway:(producer|queues) /);
       expect(line).not.toMatch(/ cmd=(bzpopmin|brpoplpush|blmove|bzpopmax|xread)/);
     }
   });

@@ -87,12 +87,12 @@ describe('GET /v1/cases/{id}?wait=', () => {
     expect(hgetall).toBeLessThanOrEqual(9);
   });
 
-  it('holds 300 concurrent waits on two named connections and answers each when its case is final', async () => {
+  it('holds 300 concurrent waits on three named gateway connections and answers each when its case is final', async () => {
     const ids = await Promise.all(Array.from({ length: 30 }, () => submit()));
     const waits = ids.flatMap((id) => Array.from({ length: 10 }, () => get(`/v1/cases/${id}?wait=20s`)));
     for (const id of ids) await subscribed(id);
     const clients = ((await t.redis.client('LIST')) as string).split('\n').filter((line) => / name=gateway/.test(line));
-    expect(clients.map((line) => / name=(\S+)/.exec(line)![1]).sort()).toEqual(['gateway:events', 'gateway:producer']);
+    expect(clients.map((line) => / name=(\S+)/.exec(line)![1]).sort()).toEqual(['gateway:events', 'gateway:producer', 'gateway:queues']);
     for (const line of clients) expect(line).not.toMatch(/ cmd=(xread|blpop|brpop|bzpopmin|blmove|brpoplpush)\b/);
     await Promise.all(ids.map((id) => finish(t.store, id, ['tabular', 'vitals'])));
     const answers = await Promise.all(waits);
