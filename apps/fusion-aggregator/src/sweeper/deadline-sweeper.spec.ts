@@ -3,7 +3,7 @@ import { createAggregatorMetrics } from '../aggregator-metrics';
 import type { FinalizeResult } from '../finalize/case-finalizer';
 import { DeadlineSweeper } from './deadline-sweeper';
 
-function setup(due: string[][], outcome: (id: string) => FinalizeResult | Error) {
+function setup(due: string[][], outcome: (id: string) => FinalizeResult | Error, intervalMs = 20) {
   const calls: string[] = [];
   const metrics = createAggregatorMetrics(createMetrics('test', { defaultMetrics: false }));
   let sweep = 0;
@@ -19,7 +19,7 @@ function setup(due: string[][], outcome: (id: string) => FinalizeResult | Error)
     },
     metrics,
     logger: createLogger({ app: 'test', sink: () => undefined }),
-    intervalMs: 20,
+    intervalMs,
     batchSize: 2,
   });
   return { sweeper, calls, metrics };
@@ -39,12 +39,17 @@ describe('DeadlineSweeper', () => {
     expect(await sweeper.sweepOnce()).toEqual({ due: 2, settled: 0 });
   });
 
-  it('sweeps again at once after a full batch with progress, then on the interval; stop waits', async () => {
-    const { sweeper, calls } = setup([['a', 'b'], ['c'], []], () => ({ outcome: 'duplicate' }));
+  it('sweeps again at once after a full batch with progress, not on the interval; stop waits', async () => {
+    // An interval far longer than the test: 'c' can only come from the immediate second sweep. (A 10 ms
+    // wait against a 20 ms interval was flaky on a loaded CI machine.)
+    const { sweeper, calls } = setup([['a', 'b'], ['c'], []], () => ({ outcome: 'duplicate' }), 60_000);
     sweeper.start();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(calls.map((c) => c.split(':')[0])).toEqual(['a', 'b', 'c']);
-    await sweeper.stop();
+    try {
+      for (let waited = 0; calls.length < 3 && waited < 2000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      expect(calls.map((c) => c.split(':')[0])).toEqual(['a', 'b', 'c']);
+    } finally {
+      await sweeper.stop();
+    }
     const after = calls.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(calls.length).toBe(after);
