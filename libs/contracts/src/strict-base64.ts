@@ -12,7 +12,8 @@ let memo: { text: string; bytes: Buffer | undefined } | undefined;
 /**
  * The bytes of canonical base64 `text`, or undefined when it is not canonical. The gateway validates an
  * image's `data`, checks its payload and stores its bytes: the last text is remembered, so the three
- * steps decode it once (zod parses synchronously, nothing interleaves).
+ * steps decode it once (zod parses synchronously, nothing interleaves). The bytes are shared with the next
+ * caller that passes the same text: read them, never write to them.
  */
 export function decodeStrictBase64(text: string): Buffer | undefined {
   if (memo?.text === text) return memo.bytes;

@@ -21,8 +21,8 @@ export interface RedisHostPort {
   port: number;
 }
 
-/** Settings every scheme takes (the name is historical: TLS and pipelining travel with the credentials). */
-interface Credentials {
+/** Settings every scheme takes. */
+interface CommonSettings {
   username?: string;
   password?: string;
   tls: boolean;
@@ -31,7 +31,7 @@ interface Credentials {
 }
 
 export type RedisTarget =
-  | ({ kind: 'standalone'; host: string; port: number; db: number } & Credentials)
+  | ({ kind: 'standalone'; host: string; port: number; db: number } & CommonSettings)
   | ({
       kind: 'sentinel';
       sentinels: RedisHostPort[];
@@ -39,8 +39,8 @@ export type RedisTarget =
       db: number;
       sentinelUsername?: string;
       sentinelPassword?: string;
-    } & Credentials)
-  | ({ kind: 'cluster'; nodes: RedisHostPort[] } & Credentials);
+    } & CommonSettings)
+  | ({ kind: 'cluster'; nodes: RedisHostPort[] } & CommonSettings);
 
 const SCHEMES: Record<string, { kind: RedisTarget['kind']; tls: boolean; defaultPort: number }> = {
   redis: { kind: 'standalone', tls: false, defaultPort: 6379 },
@@ -72,7 +72,7 @@ export function parseRedisUrl(url: string): RedisTarget {
   const spec = SCHEMES[scheme];
   if (!spec) return fail(`unknown scheme '${scheme}:'; use one of ${Object.keys(SCHEMES).map((s) => `${s}://`).join(', ')}`);
 
-  const credentials: Credentials = { tls: spec.tls };
+  const credentials: CommonSettings = { tls: spec.tls };
   if (userInfo !== undefined) {
     const colon = userInfo.indexOf(':');
     if (colon < 0) return fail("user info needs a ':' before the password (':password@' or 'user:password@')");

@@ -1,4 +1,4 @@
-import { isStrictBase64 } from '@lf/contracts';
+import { decodeStrictBase64 } from '@lf/contracts';
 import { PreprocessingError } from '../errors/preprocessing-error';
 
 /**
@@ -17,12 +17,13 @@ export function parseBase64Strict(text: unknown, field: string): Buffer {
   if (end % 4 === 1 || (padded && text.length % 4 !== 0)) {
     throw new PreprocessingError('bad_encoding', field, 'has an impossible base64 length (truncated or mis-padded)');
   }
-  if (!isStrictBase64(text)) {
+  const bytes = decodeStrictBase64(text);
+  if (!bytes) {
     throw new PreprocessingError(
       'bad_encoding',
       field,
       'is not base64 (RFC 4648 standard alphabet, no whitespace or line breaks)',
     );
   }
-  return Buffer.from(text, 'base64');
+  return bytes;
 }
