@@ -9,4 +9,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/../../' }),
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  // CI runs two projects at once, one of them the end-to-end suite with a dozen processes on 2 cores: a
+  // test that takes 1 s alone can take several there. A hang still fails, just later than jest's 5 s.
+  testTimeout: 30_000,
 };

@@ -67,7 +67,7 @@ describe('examples/receiver.js run as a program', () => {
         if (m) resolve(`http://127.0.0.1:${m[1]}/hook`);
       });
     });
-  });
+  }, 20_000);
   afterAll(() => {
     child?.kill('SIGTERM');
   });
@@ -75,7 +75,7 @@ describe('examples/receiver.js run as a program', () => {
   const post = (headers: Record<string, string>, payload = body) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload }).then((r) => r.status);
   const waitForLines = async (n: number) => {
-    for (let i = 0; i < 100 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1_000 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 10));
     return lines.slice(1);
   };
 
@@ -92,5 +92,5 @@ describe('examples/receiver.js run as a program', () => {
       { eventId: 'evt_c1_finalized', duplicate: true, type: 'case.finalized', caseId: 'c1', status: 'complete' },
       { eventId: 'evt_c1_finalized', duplicate: true, type: 'case.finalized', caseId: 'c1', status: 'complete' },
     ]);
-  });
+  }, 20_000);
 });
