@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { withMallocTuning } from './malloc-tuning';
 
 export interface AppSpec {
   name: string;
@@ -57,7 +58,7 @@ export async function launchApp(
   // thread and isolate cost ~26 MB of RSS per app).
   const child = spawn(process.execPath, [...profile, '--require', 'tsx/cjs', spec.entry], {
     cwd: WORKSPACE_ROOT,
-    env: { ...(options.inheritEnv === false ? { PATH: process.env['PATH'] ?? '' } : process.env), ...spec.env },
+    env: withMallocTuning({ ...(options.inheritEnv === false ? { PATH: process.env['PATH'] ?? '' } : process.env), ...spec.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
