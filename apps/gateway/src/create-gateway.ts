@@ -9,6 +9,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
 import { FHIR_JSON } from './fhir/fhir.controller';
 import { installJsonBodyParser } from './http/json-body-parser';
+import { isCaseSubmission } from './cases/cases.controller';
 import { installHttpMetrics } from './http/fastify-hooks';
 import { GatewayAccess } from './auth/gateway-access';
 import { ProblemFilter } from './http/problem.filter';
@@ -133,7 +134,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     access.install(fastify);
     await cases.install(fastify);
     // FHIR clients send application/fhir+json: parsed exactly like JSON (same limits and prototype-poisoning rules).
-    installJsonBodyParser(fastify, ['application/json', FHIR_JSON]);
+    // A case body's image is decoded straight from the body's bytes (json-body-parser.ts explains why).
+    installJsonBodyParser(fastify, ['application/json', FHIR_JSON], { liftBinaryFieldsOn: isCaseSubmission });
     installHttpMetrics(fastify, metrics);
     app.useGlobalFilters(new ProblemFilter(logger, metrics, config.maxBodyBytes));
     await app.init();

@@ -8,6 +8,8 @@
  * native decode plus two memchr-like scans; re-encoding and comparing a 175 kB image cost as much again.
  */
 let memo: { text: string; bytes: Buffer | undefined } | undefined;
+/** Set only while `withDecodedBase64` runs its callback: stand-in texts and the bytes each stands for. */
+let standIns: ReadonlyMap<string, Buffer> | undefined;
 
 /**
  * The bytes of canonical base64 `text`, or undefined when it is not canonical. The gateway validates an
@@ -16,6 +18,8 @@ let memo: { text: string; bytes: Buffer | undefined } | undefined;
  * caller that passes the same text: read them, never write to them.
  */
 export function decodeStrictBase64(text: string): Buffer | undefined {
+  const standIn = standIns?.get(text);
+  if (standIn) return standIn;
   if (memo?.text === text) return memo.bytes;
   const bytes = decode(text);
   memo = { text, bytes };
@@ -24,6 +28,56 @@ export function decodeStrictBase64(text: string): Buffer | undefined {
 
 export function isStrictBase64(text: string): boolean {
   return decodeStrictBase64(text) !== undefined;
+}
+
+/**
+ * Runs `fn` (synchronously) with each key of `tokens` standing for canonical base64 that decodes to its
+ * value: inside it, `decodeStrictBase64(token)` answers those bytes. The gateway validates an image that
+ * reached it as bytes (a multipart file, or base64 lifted out of the JSON body) with the very schema that
+ * checks base64 text, so both routes give the same answers, without re-encoding a 175 kB slice. A token
+ * must not be base64 itself.
+ */
+export function withDecodedBase64<T>(tokens: ReadonlyMap<string, Buffer>, fn: () => T): T {
+  const outer = standIns;
+  standIns = tokens;
+  try {
+    return fn();
+  } finally {
+    standIns = outer;
+  }
+}
+
+/** Characters decoded per step by `decodeStrictBase64Bytes`: a multiple of 4, and a string well under 128 kB. */
+const BYTES_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * `decodeStrictBase64` for base64 held as bytes (ASCII, e.g. a slice of a request body), under the same
+ * rules, without ever making one string of it all: V8 puts every string over 128 kB in its large-object
+ * space, where each allocation is a fresh mmap and page faults, which cost ~0.7 ms for a 175 kB slice on
+ * this project's VM. The bytes are decoded in 64 kB steps straight into the result.
+ */
+export function decodeStrictBase64Bytes(ascii: Uint8Array): Buffer | undefined {
+  const source = Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength);
+  const length = source.length;
+  if (length === 0) return undefined;
+  let end = length;
+  while (end > 0 && source[end - 1] === 0x3d) end--;
+  if (length - end > 2 || (end !== length && length % 4 !== 0)) return undefined;
+  const tail = end % 4;
+  if (tail === 1) return undefined;
+  if (source.indexOf(0x2d) !== -1 || source.indexOf(0x5f) !== -1) return undefined; // '-', '_'
+  const expected = (end >> 2) * 3 + (tail === 0 ? 0 : tail - 1);
+  const bytes = Buffer.allocUnsafe(expected);
+  let written = 0;
+  for (let start = 0; start < end; start += BYTES_CHUNK_CHARS) {
+    const stop = Math.min(end, start + BYTES_CHUNK_CHARS);
+    const want = stop === end ? expected - written : ((stop - start) >> 2) * 3;
+    // A character the lenient decoder skips (or a '=' it stops at) makes the step decode short.
+    if (bytes.write(source.toString('latin1', start, stop), written, want, 'base64') !== want) return undefined;
+    written += want;
+  }
+  if (tail !== 0 && (sextet(source[end - 1]) & (tail === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  return bytes;
 }
 
 function decode(text: string): Buffer | undefined {

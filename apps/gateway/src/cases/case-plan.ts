@@ -3,6 +3,7 @@ import {
   caseRequestSchema,
   decodeStrictBase64,
   encodeInputBlob,
+  withDecodedBase64,
   type FusionStrategyName,
   type ModalityRegistryEntry,
   type ParsedCaseRequest,
@@ -56,11 +57,11 @@ export type PlanOutcome = { ok: true; plan: CasePlan } | { ok: false; errors: Fi
 export const MAX_BODY_DEPTH = 32;
 
 /**
- * Stands in for an out-of-band binary field during validation (never stored): the base64 of the bytes'
- * first 132, enough for the contract's magic-number check (DICOM's 'DICM' at 128, PNG's signature) to
- * judge the real file, without encoding all of it.
+ * Stands in for an out-of-band binary field during validation (never stored): the contract's strict base64
+ * decoder answers the real bytes for it (`withDecodedBase64`), so its checks (not empty, magic numbers, raw
+ * size) judge the real file exactly as they judge base64 text, without encoding it. Not base64 itself.
  */
-const placeholderFor = (bytes: Buffer): string => (bytes.length > 0 ? bytes.subarray(0, 132).toString('base64') : 'AAAA');
+const outOfBandToken = (modality: string): string => `!out-of-band:${modality}!`;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const own = (record: Record<string, unknown>, key: string): unknown => (Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined);
@@ -100,12 +101,18 @@ export function planCase(body: unknown, registry: readonly ModalityRegistryEntry
   const rawInputs = isRecord(body) && isRecord(body['inputs']) ? body['inputs'] : {};
   const supplied = Object.keys(outOfBand).filter((m) => BINARY_INPUT_FIELDS[m] !== undefined && isRecord(own(rawInputs, m)));
   let validated = body;
+  const tokens = new Map<string, Buffer>();
   if (supplied.length > 0) {
     const inputs: Record<string, unknown> = { ...rawInputs };
-    for (const m of supplied) inputs[m] = { ...(inputs[m] as Record<string, unknown>), [BINARY_INPUT_FIELDS[m]]: placeholderFor(outOfBand[m]) };
+    for (const m of supplied) {
+      // Empty bytes get no token: the schema then rejects the field as it rejects empty base64 text.
+      const token = outOfBand[m].length > 0 ? outOfBandToken(m) : '';
+      if (token) tokens.set(token, outOfBand[m]);
+      inputs[m] = { ...(inputs[m] as Record<string, unknown>), [BINARY_INPUT_FIELDS[m]]: token };
+    }
     validated = { ...(body as Record<string, unknown>), inputs };
   }
-  const parsed = caseRequestSchema.safeParse(validated);
+  const parsed = withDecodedBase64(tokens, () => caseRequestSchema.safeParse(validated));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => fieldError(i.path, i.message)) };
   const request = parsed.data;
 

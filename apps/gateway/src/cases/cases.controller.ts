@@ -5,6 +5,7 @@ import { STREAM_ID } from '@lf/redis';
 import type { GatewayMetrics } from '../gateway-metrics';
 import { CASE_SUBMISSION, GATEWAY_METRICS } from '../gateway.tokens';
 import { PROBLEM_TYPES, ProblemException, simpleProblem, validationProblem, type Problem } from '../http/problem';
+import { takeLiftedBinaries } from '../http/json-body-parser';
 import { traceIdFrom } from '../http/trace-id';
 import { parseBatch } from './batch-request';
 import { CASE_PROBLEM_TYPES, notFound, parameterProblem, unavailable } from './case-problems';
@@ -20,6 +21,10 @@ import { formatMs, parseWait } from './wait-param';
 /** Ids the key builder accepts; anything else cannot name a case, so it is a 404 without a Redis round trip. */
 const CASE_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+/** `POST /v1/cases` with a JSON body: the body parser lifts its binary fields out (json-body-parser.ts). */
+export const isCaseSubmission = (request: FastifyRequest): boolean =>
+  request.method === 'POST' && request.routeOptions.url === '/v1/cases' && JSON_MEDIA_TYPE.test(request.headers['content-type'] ?? '');
 
 export interface CaseRouteOptions {
   /** Largest `case` part of a multipart submission (as for a JSON body). */
@@ -137,6 +142,10 @@ export class CasesController {
     } else if (!JSON_MEDIA_TYPE.test(contentType)) {
       // Fastify also parses text/plain into a string; a case is JSON or multipart only.
       throw unsupportedMediaType('send the case as "Content-Type: application/json", or as multipart/form-data with parts "case" and "image"');
+    } else {
+      // The image's base64, decoded by the body parser straight from the request bytes (isCaseSubmission).
+      const lifted = takeLiftedBinaries(request);
+      if (lifted) options.binaries = lifted;
     }
     const settled = settle(await this.run(caseBody, tenant, request, options), instance);
     if ('problem' in settled) throw new ProblemException(settled.problem, settled.headers);
