@@ -125,18 +125,22 @@ describe('register', () => {
     expect(blobExpiry).toBeGreaterThan(submittedAt + 120_000 - 1000);
   });
 
-  it('shortens (never lengthens) the inputs\' TTL to the grace period once the result is stored', async () => {
-    const reg = registration({ expected: ['imaging', 'tabular'], ttlSeconds: 3600, deadlineMs: 100 });
+  it('deletes the inputs of modalities that replied and shortens (never lengthens) the others\' TTL to the grace period', async () => {
+    const reg = registration({ expected: ['imaging', 'tabular'], ttlSeconds: 3600, deadlineMs: 100, blobs: { imaging: Buffer.from([1, 2]), tabular: Buffer.from('{}') } });
     const { deadlineAt } = await store.register(reg);
+    expect(await redis.exists(keys.blob(reg.caseId, 'tabular'))).toBe(1);
+    expect(await store.recordScore(reg.caseId, score('tabular'))).toBe('recorded');
     await untilRedisTime(store, deadlineAt);
     expect((await store.finalize(reg.caseId, 'deadline')).admitted).toBe(true);
-    expect(await store.storeResult(reg.caseId, result('degraded'), { modalities: reg.expected, graceMs: 5_000 })).toBe(true);
+    expect(await store.storeResult(reg.caseId, result('degraded'), { replied: ['tabular'], missing: ['imaging'], graceMs: 5_000 })).toBe(true);
+    expect(await redis.exists(keys.blob(reg.caseId, 'tabular'))).toBe(0);
     const blobTtl = Number(await redis.call('PTTL', keys.blob(reg.caseId, 'imaging')));
     expect(blobTtl).toBeGreaterThan(0);
     expect(blobTtl).toBeLessThanOrEqual(5_000);
     expect(Number(await redis.call('PTTL', keys.case(reg.caseId)))).toBeGreaterThan(3_000_000);
+    expect(await redis.zscore(keys.deadlines(), reg.caseId)).toBeNull();
     // A second store (a redone finalization) changes nothing, and a longer grace never extends the TTL.
-    expect(await store.storeResult(reg.caseId, result('degraded'), { modalities: reg.expected, graceMs: 600_000 })).toBe(false);
+    expect(await store.storeResult(reg.caseId, result('degraded'), { replied: [], missing: ['imaging'], graceMs: 600_000 })).toBe(false);
     expect(Number(await redis.call('PTTL', keys.blob(reg.caseId, 'imaging')))).toBeLessThanOrEqual(5_000);
   });
 });

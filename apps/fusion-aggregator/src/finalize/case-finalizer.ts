@@ -35,7 +35,7 @@ export interface CaseFinalizerDeps {
   logger: Logger;
   /** How long a fenced case may stay without a result before another finalizer redoes it. */
   recoveryGraceMs: number;
-  /** How long inputs stay after finalization (for late workers) before they expire. */
+  /** How long the inputs of modalities that had not replied stay after finalization (for late workers). */
   inputGraceMs?: number;
   /**
    * Called after this call stored a result. The aggregator drops the case's delayed 'deadline' job here
@@ -115,7 +115,9 @@ export class CaseFinalizer {
     const fused: FusedRisk = await fusion.fuse(snapshot.strategy, evidence);
     const status = decideStatus(evidence, fused);
 
-    const stored = await store.storeResult(caseId, { fused, status }, { modalities: snapshot.expected, graceMs: this.deps.inputGraceMs ?? 60_000 });
+    const replied = snapshot.expected.filter((m) => snapshot.scores[m] !== undefined);
+    const missing = snapshot.expected.filter((m) => snapshot.scores[m] === undefined);
+    const stored = await store.storeResult(caseId, { fused, status }, { replied, missing, graceMs: this.deps.inputGraceMs ?? 60_000 });
     if (!stored) return { outcome: 'duplicate' };
 
     const latencySeconds = Math.max(0, snapshot.finalizedAt - snapshot.submittedAt) / 1000;
