@@ -7,14 +7,19 @@
  *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
  *                 wall time) and the same latency percentiles.
  * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), scraped every 500 ms.
+ * CPU per case (`cpuMsPerCase`): each app's process_cpu_seconds_total, Redis' INFO cpu and this client's own
+ * CPU over the phase (results collected included), divided by the cases submitted in it.
  * Writes reports/bench.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import Redis from 'ioredis';
 import { generateCohort } from '@lf/cohort';
 import { createHttpClient } from './lib/http-client';
 import { percentile } from './lib/percentile';
 
-const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014 };
+const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014, 'webhook-dispatcher': 3015, dashboard: 3001 };
+/** Apps whose peak RSS is reported against the 250 MB target. */
+const RSS_APPS = new Set(['gateway', 'imaging-worker', 'tabular-worker', 'vitals-worker', 'fusion-aggregator']);
 
 function parseArgs(argv: string[]) {
   const args: { rate: number; seconds: number; concurrency: number; warmup: number; only?: 'fixed' | 'saturation'; url: string; key: string } = { rate: 100, seconds: 20, concurrency: 64, warmup: 5, url: process.env['LF_GATEWAY_URL'] ?? 'http://127.0.0.1:3000', key: process.env['LF_API_KEY'] ?? 'lf-dev-local-key-not-secret' };
@@ -59,7 +64,7 @@ async function main() {
       await Promise.all(Object.entries(OPS).map(async ([app, port]) => {
         const text = await fetch(`http://${host}:${port}/metrics`).then((r) => r.text()).catch(() => '');
         const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
-        if (match) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
+        if (match && RSS_APPS.has(app)) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
       }));
       await sleep(500);
     }
@@ -92,6 +97,33 @@ async function main() {
     }));
     return { latencies, finalizedAt, statuses };
   };
+  /**
+   * CPU seconds used so far by each app (process_cpu_seconds_total on its /metrics), by Redis (INFO cpu, when
+   * REDIS_URL or 127.0.0.1:6379 answers) and by this client: a phase's difference per case is where the CPU
+   * of a case goes, which on a machine this small decides throughput more than any latency figure.
+   */
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const cpuSeconds = async (): Promise<Record<string, number>> => {
+    const used: Record<string, number> = {};
+    await Promise.all(Object.entries(OPS).map(async ([app, port]) => {
+      const text = await fetch(`http://${host}:${port}/metrics`).then((r) => r.text()).catch(() => '');
+      const match = /^process_cpu_seconds_total(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]\d+)?)/m.exec(text);
+      if (match) used[app] = Number(match[1]);
+    }));
+    const info = await redisCpuInfo(redisUrl);
+    if (info !== undefined) used['redis'] = info;
+    const own = process.cpuUsage();
+    used['bench client'] = (own.user + own.system) / 1e6;
+    return used;
+  };
+  const cpuPerCase = (before: Record<string, number>, after: Record<string, number>, cases: number) => {
+    const perCase: Record<string, number> = {};
+    for (const [name, seconds] of Object.entries(after)) {
+      if (before[name] !== undefined && cases > 0) perCase[name] = Math.round(((seconds - before[name]) * 1000 * 100) / cases) / 100;
+    }
+    const sorted = Object.fromEntries(Object.entries(perCase).sort((a, b) => b[1] - a[1]));
+    return { ...sorted, total: Math.round(Object.values(perCase).reduce((a, b) => a + b, 0) * 100) / 100 };
+  };
   const summary = (latencies: number[]) => ({ p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) });
 
   /** Open loop: submits `rate` cases/s for `seconds`, then waits for every accepted case's result. */
@@ -116,8 +148,10 @@ async function main() {
   // Phase 1: open loop at a fixed rate.
   const fixedPhase = async () => {
     console.error(`fixed rate: ${args.rate} cases/s for ${args.seconds} s ...`);
+    const cpuBefore = await cpuSeconds();
     const { accepted, results: fixed } = await openLoop(args.rate, args.seconds);
-    return { targetPerSecond: args.rate, seconds: args.seconds, accepted: accepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies) };
+    const cpuMsPerCase = cpuPerCase(cpuBefore, await cpuSeconds(), accepted.length);
+    return { targetPerSecond: args.rate, seconds: args.seconds, accepted: accepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies), cpuMsPerCase };
   };
 
   // Phase 2: closed loop at saturation.
@@ -125,6 +159,7 @@ async function main() {
     console.error(`saturation: ${args.concurrency} concurrent submitters for ${args.seconds} s ...`);
     const satIds: string[] = [];
     let rejected = 0;
+    const cpuBefore = await cpuSeconds();
     const satStart = Date.now();
     await Promise.all(Array.from({ length: args.concurrency }, async () => {
       while (Date.now() - satStart < args.seconds * 1000) {
@@ -135,6 +170,7 @@ async function main() {
     }));
     const submitSeconds = (Date.now() - satStart) / 1000;
     const sat = await collect(satIds);
+    const cpuMsPerCase = cpuPerCase(cpuBefore, await cpuSeconds(), satIds.length);
     const first = Math.min(...sat.finalizedAt);
     const last = Math.max(...sat.finalizedAt);
     return {
@@ -146,6 +182,7 @@ async function main() {
       finalizationSpanSeconds: (last - first) / 1000,
       statuses: sat.statuses,
       latencyMs: summary(sat.latencies),
+      cpuMsPerCase,
     };
   };
 
@@ -166,6 +203,23 @@ async function main() {
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/bench.json', JSON.stringify(report, null, 2) + '\n');
   console.log(JSON.stringify(report, null, 2));
+}
+
+/** Redis' CPU seconds so far (main and background threads), or undefined when it cannot be asked. */
+async function redisCpuInfo(url: string): Promise<number | undefined> {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    const seconds = field('used_cpu_sys') + field('used_cpu_user');
+    return Number.isFinite(seconds) ? seconds : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 main().catch((error) => {
