@@ -56,7 +56,9 @@ export async function launchApp(
   const profile = process.env['LF_CPU_PROF_DIR'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['LF_CPU_PROF_DIR']] : [];
   // --require tsx/cjs: the workspace is CommonJS, and the CJS hook runs in-thread (the ESM loader's extra
   // thread and isolate cost ~26 MB of RSS per app).
-  const child = spawn(process.execPath, [...profile, '--require', 'tsx/cjs', spec.entry], {
+  // LF_NODE_FLAGS='--trace-gc' npm start: extra node/V8 flags for every app (those NODE_OPTIONS refuses).
+  const extra = (process.env['LF_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...extra, '--require', 'tsx/cjs', spec.entry], {
     cwd: WORKSPACE_ROOT,
     env: withMallocTuning({ ...(options.inheritEnv === false ? { PATH: process.env['PATH'] ?? '' } : process.env), ...spec.env }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { littleEndianSamples } from '../util/little-endian-samples';
 import { imageBytes } from '../util/image-bytes';
 import type { DecodedImage } from './decoded-image';
 import { MAX_IMAGE_SIDE } from './imaging-spec';
+import { freshPixels, type PixelAllocator } from './pixel-allocator';
 
 const FIELD = 'inputs.imaging.data';
 
@@ -104,7 +105,7 @@ function readRescale(ds: DataSet, tag: string, name: string): number | undefined
  * DICOM Part 10 (uncompressed little endian, 8/16-bit, one grayscale sample per pixel, one frame)
  * -> Hounsfield units via the modality LUT (RescaleSlope/Intercept).
  */
-export function decodeDicom(data: string | Uint8Array): DecodedImage {
+export function decodeDicom(data: string | Uint8Array, allocate: PixelAllocator = freshPixels): DecodedImage {
   const bytes = imageBytes(data, FIELD);
   const transferSyntax = readTransferSyntax(bytes);
   if (!(SUPPORTED_TRANSFER_SYNTAXES as readonly string[]).includes(transferSyntax)) {
@@ -199,7 +200,7 @@ export function decodeDicom(data: string | Uint8Array): DecodedImage {
   const view = new DataView(bytes.buffer, bytes.byteOffset + pixel.dataOffset, needed);
   const m = slope ?? 1;
   const b = intercept ?? 0;
-  const values = new Float64Array(count);
+  const values = allocate(count);
   for (let i = 0; i < count; i++) {
     const word = words ? words[i] : view.getUint16(i * 2, true);
     let v = (word >>> shift) & mask;

@@ -4,6 +4,7 @@ import { imageBytes } from '../util/image-bytes';
 import { inflateGrayPng, type GrayPngSamples } from './inflate-gray-png';
 import type { DecodedImage } from './decoded-image';
 import { MAX_IMAGE_SIDE } from './imaging-spec';
+import { freshPixels, type PixelAllocator } from './pixel-allocator';
 
 const FIELD = 'inputs.imaging.data';
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -43,7 +44,7 @@ function windowField(value: unknown, name: string, fallback: number): number {
  * depth is used as is; colour/palette images are converted to luma and flagged, because the model
  * only ever saw grayscale. Alpha is ignored (flagged if any pixel is not opaque).
  */
-export function decodePng(input: PngImageFields): DecodedImage {
+export function decodePng(input: PngImageFields, allocate: PixelAllocator = freshPixels): DecodedImage {
   const center = windowField(input.windowCenter, 'windowCenter', -600);
   const windowWidth = windowField(input.windowWidth, 'windowWidth', 1500);
   if (windowWidth <= 0) throw new PreprocessingError('impossible_value', 'inputs.imaging.windowWidth', 'must be > 0');
@@ -63,7 +64,7 @@ export function decodePng(input: PngImageFields): DecodedImage {
   } catch {
     throw new PreprocessingError('bad_encoding', FIELD, 'is not a decodable PNG (corrupt or truncated)');
   }
-  if (gray) return grayImage(gray, { center, width: windowWidth });
+  if (gray) return grayImage(gray, { center, width: windowWidth }, allocate);
 
   let png: ReturnType<typeof decodePngBytes>;
   try {
@@ -85,7 +86,7 @@ export function decodePng(input: PngImageFields): DecodedImage {
   const qualityFlags: string[] = [];
   if (colour) qualityFlags.push('color_converted');
   if ((png as { transparency?: unknown }).transparency !== undefined) qualityFlags.push('transparency_ignored');
-  const values = new Float64Array(count);
+  const values = allocate(count);
   const hasAlpha = channels === 2 || channels === 4;
   let translucent = false;
   for (let i = 0; i < count; i++) {
@@ -108,10 +109,10 @@ export function decodePng(input: PngImageFields): DecodedImage {
 }
 
 /** The common grayscale case: sample / maxValue, no colour or alpha to handle. */
-function grayImage(gray: GrayPngSamples, sourceWindow: { center: number; width: number }): DecodedImage {
+function grayImage(gray: GrayPngSamples, sourceWindow: { center: number; width: number }, allocate: PixelAllocator): DecodedImage {
   const { width, height, bytes } = gray;
   const count = width * height;
-  const values = new Float64Array(count);
+  const values = allocate(count);
   if (gray.depth === 16) {
     for (let i = 0; i < count; i++) values[i] = ((bytes[2 * i] << 8) | bytes[2 * i + 1]) / 65535;
   } else {

@@ -4,6 +4,7 @@ import { littleEndianSamples } from '../util/little-endian-samples';
 import { imageBytes } from '../util/image-bytes';
 import type { DecodedImage } from './decoded-image';
 import { MAX_IMAGE_SIDE } from './imaging-spec';
+import { freshPixels, type PixelAllocator } from './pixel-allocator';
 
 type RawDtype = (typeof RAW_DTYPES)[number];
 
@@ -48,7 +49,7 @@ function assertFinite(value: unknown, name: string, fallback: number): number {
 }
 
 /** Row-major little-endian pixel array -> Hounsfield units (value * slope + intercept). */
-export function decodeRaw(input: RawImageFields): DecodedImage {
+export function decodeRaw(input: RawImageFields, allocate: PixelAllocator = freshPixels): DecodedImage {
   const width = assertDimension(input.width, 'width');
   const height = assertDimension(input.height, 'height');
   if (!(RAW_DTYPES as readonly string[]).includes(input.dtype)) {
@@ -80,7 +81,7 @@ export function decodeRaw(input: RawImageFields): DecodedImage {
   const samples = littleEndianSamples(bytes, 0, count, SAMPLE_ARRAYS[input.dtype]);
   const view = new DataView(bytes.buffer, bytes.byteOffset, expected);
   const dtype = input.dtype;
-  const values = new Float64Array(count);
+  const values = allocate(count);
   for (let i = 0; i < count; i++) {
     const v = samples ? samples[i] : readPixel(view, dtype, i);
     if (!Number.isFinite(v)) {

@@ -6,6 +6,7 @@ import { decodePng } from './decode-png';
 import { decodeRaw } from './decode-raw';
 import { AIR_HU, huMapping, imageQualityFlags, tallyPixels, type PixelTallies } from './image-quality';
 import { assertImagingSpec, type ImagingSpec } from './imaging-spec';
+import { reusedPixels } from './pixel-allocator';
 import { resample2d } from './resample';
 
 export interface ImagingTensor {
@@ -18,14 +19,17 @@ export interface ImagingTensor {
   qualityFlags: string[];
 }
 
+/** Pixels of the slice being preprocessed: preprocessImaging is synchronous and keeps none (pixel-allocator.ts). */
+const scratchPixels = reusedPixels();
+
 function decode(input: StoredImagingInput): DecodedImage {
   switch (input.format) {
     case 'dicom':
-      return decodeDicom(input.data);
+      return decodeDicom(input.data, scratchPixels);
     case 'raw':
-      return decodeRaw(input);
+      return decodeRaw(input, scratchPixels);
     case 'png':
-      return decodePng(input);
+      return decodePng(input, scratchPixels);
     default:
       throw new PreprocessingError(
         'unsupported_format',
