@@ -1,8 +1,8 @@
 /**
  * The dashboard API against a throwaway redis-server with real BullMQ queues put into known states: jobs
  * completed (with known sleeps), failed, delayed, left waiting; workers connected or not; cases registered,
- * scored and finalized through the real CaseStore (the aggregator's steps: fence, store result, drop the
- * deadline job), one left overdue. Counts, rates and percentiles are checked against the jobs and cases
+ * scored and finalized through the real CaseStore (the aggregator's steps: fence, store result; by a
+ * trigger job or, at the deadline, as its sweeper does), one left overdue. Counts, rates and percentiles are checked against the jobs and cases
  * that were actually run (their BullMQ timestamps and case hashes), not against constants.
  */
 import { Job, Queue, Worker } from 'bullmq';
@@ -117,22 +117,23 @@ describe('dashboard API (real Redis, real BullMQ queues)', () => {
 
     // --- fusion: cases through the real CaseStore, finalized the way the aggregator does.
     const fusion = queues[QUEUES.fusion];
-    // `deadlineJob: false` plays a lost delayed job: only the deadlines index knows the case.
-    const register = async (caseId: string, expected: string[], deadlineMs: number, deadlineJob = true) => {
+    // Registration puts the case in the deadlines index: the aggregator's sweeper is its deadline clock.
+    const register = async (caseId: string, expected: string[], deadlineMs: number) => {
       await store.register({ caseId, tenant: 'north', expected, strategy: 'stacking', deadlineMs, blobs: {}, ttlSeconds: 3600, traceId: `t-${caseId}` });
-      if (deadlineJob) await fusion.add(JOB_NAMES.finalizeCase, { caseId, cause: 'deadline', traceId: 't', status: 'degraded' }, { jobId: `${caseId}-deadline`, delay: deadlineMs });
     };
-    // What the aggregator does with a trigger: the fence, the result, then drop the case's deadline job.
+    // What the aggregator does with a trigger (and its sweeper at a deadline): the fence, then the result.
+    const finalize = async (caseId: string, cause: 'all-replied' | 'deadline', status: 'complete' | 'degraded') => {
+      const fence = await store.finalize(caseId, cause);
+      if (!fence.admitted) return fence.reason;
+      await store.storeResult(caseId, { fused: { strategy: 'stacking', probability: 0.3, riskBand: 'low', contributions: [], degraded: status !== 'complete' }, status });
+      finalizedIds.push(caseId);
+      return 'finalized';
+    };
     const fusionWorker = new Worker(
       QUEUES.fusion,
       async (job) => {
-        const { caseId, cause, status } = job.data as { caseId: string; cause: 'all-replied' | 'deadline'; status: 'complete' | 'degraded' };
-        const fence = await store.finalize(caseId, cause);
-        if (!fence.admitted) return fence.reason;
-        await store.storeResult(caseId, { fused: { strategy: 'stacking', probability: 0.3, riskBand: 'low', contributions: [], degraded: status !== 'complete' }, status });
-        if (cause === 'all-replied') await fusion.remove(`${caseId}-deadline`);
-        finalizedIds.push(caseId);
-        return 'finalized';
+        const { caseId, status } = job.data as { caseId: string; status: 'complete' | 'degraded' };
+        return finalize(caseId, 'all-replied', status);
       },
       { connection: own(), prefix: keys.queuePrefix(QUEUES.fusion), concurrency: 4 },
     );
@@ -158,8 +159,10 @@ describe('dashboard API (real Redis, real BullMQ queues)', () => {
       await register(id, ['imaging', 'tabular'], 300);
       await store.recordScore(id, score('tabular'));
     }
-    await register('case-p1', ['imaging'], 150, false); // its deadline job is lost and no sweeper runs: overdue
-    await register('case-q1', ['imaging'], 60_000); // pending, deadline far away: a timer on the fusion queue
+    await register('case-p1', ['imaging'], 150); // no sweeper finalizes it: overdue
+    await register('case-q1', ['imaging'], 60_000); // pending, deadline far away
+    await until('deadlines of case-d1 and case-d2', async () => (await store.dueDeadlines(10)).includes('case-d2'));
+    for (const id of ['case-d1', 'case-d2']) expect(await finalize(id, 'deadline', 'degraded')).toBe('finalized');
     await until('cases finalized', async () => finalizedIds.length === 7);
     expect(await store.recordScore('case-d1', score('imaging'))).toBe('late');
     await sleep(500); // case-p1 is now > 300 ms past its deadline
@@ -212,8 +215,8 @@ describe('dashboard API (real Redis, real BullMQ queues)', () => {
     expect(imaging.health.reasons).toContain('3 waiting and 0 workers connected (min 1)');
     expect(queueOf(o, 'tabular').health).toEqual({ level: 'ok', reasons: [] });
     expect(queueOf(o, 'vitals').health).toEqual({ level: 'warn', reasons: ['0 workers connected (min 1)'] });
-    // the fusion queue's delayed jobs are deadline timers (case-q1's), not backlog
-    expect(queueOf(o, 'fusion').counts.delayed).toBe(1);
+    // deadlines are not jobs: case-q1 is pending with nothing on the fusion queue
+    expect(queueOf(o, 'fusion').counts.delayed).toBe(0);
     expect(queueOf(o, 'fusion').health).toEqual({ level: 'ok', reasons: [] });
     expect(o.overall).toBe('critical');
   });
@@ -250,7 +253,7 @@ describe('dashboard API (real Redis, real BullMQ queues)', () => {
     expect(f.modalities['imaging'].latencyMs).toMatchObject({ n: 5, p50: nearestRank(imagingLatencies, 50), p95: nearestRank(imagingLatencies, 95) });
     expect(f.recent.map((r) => r.caseId).sort()).toEqual([...finalizedIds].sort());
     expect(f.recent.find((r) => r.caseId === 'case-d1')).toMatchObject({ completedBy: 'deadline', status: 'degraded', missing: ['imaging'] });
-    expect(f.tracking).toMatchObject({ watched: 1, discoveryGaps: 0, dropped: 0 });
+    expect(f.tracking).toMatchObject({ watched: 0, discoveryGaps: 0, dropped: 0 }); // pending cases are counted from the deadlines index
   });
 
   it('reports Redis memory, eviction policy (a warning unless noeviction) and persistence', async () => {
@@ -387,15 +390,17 @@ describe('dashboard API (real Redis, real BullMQ queues)', () => {
     expect((await inject('/api/overview', cookie)).statusCode).toBe(401);
   });
 
-  it('says so when the fusion event stream was trimmed before the dashboard read it (cases possibly missed)', async () => {
-    const before = (await overview()).fusion.tracking.discoveryGaps;
+  it('says so when the finalized stream was trimmed before the dashboard read it (cases possibly missed)', async () => {
+    const before = (await overview()).fusion;
     await store.register({ caseId: 'case-g1', tenant: 'north', expected: ['imaging'], strategy: 'stacking', deadlineMs: 60_000, blobs: {}, ttlSeconds: 3600, traceId: 't' });
-    await queues[QUEUES.fusion].add(JOB_NAMES.finalizeCase, { caseId: 'case-g1', cause: 'deadline', traceId: 't' }, { jobId: 'case-g1-deadline', delay: 60_000 });
-    await conn.xtrim(`${keys.queuePrefix(QUEUES.fusion)}:${QUEUES.fusion}:events`, 'MAXLEN', 0);
+    expect(await store.recordScore('case-g1', score('imaging'))).toBe('all-replied');
+    expect((await store.finalize('case-g1', 'all-replied')).admitted).toBe(true);
+    await store.storeResult('case-g1', { fused: { strategy: 'stacking', probability: 0.3, riskBand: 'low', contributions: [], degraded: false }, status: 'complete' });
+    await conn.xtrim(keys.finalized(), 'MAXLEN', 0);
     await dashboard.sampler.tick();
-    const tracking = (await overview()).fusion.tracking;
-    expect(tracking.discoveryGaps).toBe(before + 1);
-    expect(tracking.watched).toBe(1); // case-g1 was never seen
+    const after = (await overview()).fusion;
+    expect(after.tracking.discoveryGaps).toBe(before.tracking.discoveryGaps + 1);
+    expect(after.byCause).toEqual(before.byCause); // case-g1 was never seen
   });
 
   it('streams overviews and history points as server-sent events', async () => {

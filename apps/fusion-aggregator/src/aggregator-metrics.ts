@@ -24,7 +24,7 @@ export interface AggregatorMetrics {
   readonly finalizeDuration: Histogram<'outcome'>;
   /** Cases whose strategy was not in the bundle and were fused with the default. */
   readonly strategyFallbacks: Counter<'requested'>;
-  /** Due deadlines the last sweep saw (a growing number means delayed jobs are being lost or the aggregator lags). */
+  /** Due deadlines the last sweep saw (a growing number means the aggregator lags behind the deadlines). */
   readonly dueDeadlines: Gauge;
   readonly sweepErrors: Counter;
 }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { BullRegistrar, getQueueToken, type WorkerHost } from '@nestjs/bullmq';
+import { BullRegistrar, type WorkerHost } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { jobIds, QUEUES } from '@lf/contracts';
+import { QUEUES } from '@lf/contracts';
 import { createLogger, NestJsonLogger, startOpsServer, throttled, type Logger, type OpsServer } from '@lf/observability';
 import { CaseStore, createKeyBuilder, createRedisConnection, redactRedisUrl, waitUntilReady, WebhookStore, type RedisConnection } from '@lf/redis';
 import { createAggregatorMetrics, type AggregatorMetrics } from './aggregator-metrics';
@@ -71,7 +71,6 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
 
   let bundle: FusionBundle | undefined;
   let app: INestApplicationContext | undefined;
-  let fusionQueue: Queue | undefined;
   let webhooksQueue: Queue | undefined;
   const closeResources = async () => {
     await bundle?.close().catch(() => undefined);
@@ -101,11 +100,6 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
       recoveryGraceMs: config.recoveryGraceMs,
       inputGraceMs: config.inputGraceMs,
       webhooks: new QueueWebhookEnqueuer({ webhooks: new WebhookStore(producer, keys), queue: webhooksQueue, retry: config.webhooks, logger }),
-      // The case is done: its delayed deadline trigger would only find it finalized. Not when that job is the caller.
-      afterStored: async (caseId, source, cause) => {
-        if (source === 'job' && cause === 'deadline') return;
-        await fusionQueue?.remove(jobIds.finalize(caseId, 'deadline'));
-      },
     });
     sweeper = new DeadlineSweeper({
       store,
@@ -123,7 +117,6 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
       AggregatorModule.forRoot({ workerConnection, producerConnection: queueProducer, fusionQueuePrefix, finalizer, processor }),
       { logger: new NestJsonLogger(logger.child({ component: 'nest' })), abortOnError: false },
     );
-    fusionQueue = app.get<Queue>(getQueueToken(QUEUES.fusion));
     await app.get(BullRegistrar).register();
     worker = app.get<WorkerHost>(processor).worker;
     if (options.startSweeper ?? true) sweeper.start();

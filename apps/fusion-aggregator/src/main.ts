@@ -1,6 +1,6 @@
 // The fusion aggregator process: consumes the "fusion" queue and finalizes each case exactly once (when all
 // expected modalities replied or its deadline passed), fuses with libs/fusion and stores the result; a
-// deadline sweeper is the safety net for lost delayed jobs and crashed finalizations.
+// deadline sweeper over the deadlines index finalizes cases at their deadline and redoes crashed finalizations.
 import { configOrExit, exitOnSignals } from '@lf/observability';
 import { bootstrapAggregator } from './bootstrap-aggregator';
 import { aggregatorConfigFromEnv } from './config/aggregator.config';

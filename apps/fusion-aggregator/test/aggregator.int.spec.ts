@@ -120,10 +120,9 @@ async function start(n: number, extra: Record<string, string> = {}, startSweeper
 }
 
 describe('finalization', () => {
-  it('fuses an all-replied case with libs/fusion, stores it complete and drops its deadline job', async () => {
+  it('fuses an all-replied case with libs/fusion, stores it complete, drops its deadline entry and lists it as finalized', async () => {
     await start(1);
-    const { caseId, deadlineAt, submittedAt } = await registerCase({ deadlineMs: 30_000 });
-    await trigger(caseId, 'deadline', { delay: deadlineAt - submittedAt });
+    const { caseId } = await registerCase({ deadlineMs: 30_000 });
     const scores = { tabular: record('tabular', 0.3), vitals: record('vitals', 0.8) };
     await store.recordScore(caseId, scores.tabular);
     expect(await store.recordScore(caseId, scores.vitals)).toBe('all-replied');
@@ -134,7 +133,8 @@ describe('finalization', () => {
     expect(view!.result).toEqual({ status: 'complete', fused: expected });
     expect(view!.completedBy).toBe('all-replied');
     expect(await redis.zscore(keys.deadlines(), caseId)).toBeNull();
-    await waitFor(async () => (await fusionQueue.getJob(jobIds.finalize(caseId, 'deadline'))) === undefined);
+    const finalized = (await redis.xrange(keys.finalized(), '-', '+')).map(([, fields]) => fields);
+    expect(finalized.filter((f) => f[1] === caseId)).toEqual([['caseId', caseId]]);
   });
 
   it('fuses attention through the ONNX module', async () => {
@@ -218,6 +218,25 @@ describe('deadlines', () => {
     }
     expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...lags)).toBeLessThan(100);
+  });
+
+  it('finalizes deadline cases within 100 ms of their deadline by the sweeper alone, also one registered with a shorter deadline than those pending', async () => {
+    await start(1, { LF_SWEEP_INTERVAL_MS: aggregatorConfigFromEnv({ REDIS_URL: server.url }).sweep.intervalMs.toString() });
+    const cases = [await registerCase({ deadlineMs: 1500 })];
+    await new Promise((r) => setTimeout(r, 100)); // the sweeper now sleeps towards the 1.5 s deadline
+    for (let i = 0; i < 12; i++) {
+      cases.push(await registerCase({ deadlineMs: 200 + ((i * 37) % 300) }));
+      await new Promise((r) => setTimeout(r, 13));
+    }
+    const lags: number[] = [];
+    for (const { caseId, deadlineAt } of cases) {
+      const view = await waitFor(async () => (await store.get(caseId))?.result && store.get(caseId));
+      expect(view!.completedBy).toBe('deadline');
+      lags.push(view!.finalizedAt! - deadlineAt);
+    }
+    expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lags)).toBeLessThan(100);
+    expect(await fusionQueue.getJobCounts('delayed', 'wait')).toEqual({ delayed: 0, wait: 0 });
   });
 
   it('the sweeper finalizes a past-deadline case that has no deadline job', async () => {

@@ -1,5 +1,5 @@
 // The gateway process: HTTP API for hospital systems. Validates and registers cases, enqueues one score
-// job per expected modality plus the deadline trigger, and serves case results. It only produces jobs.
+// job per expected modality (the deadline goes in the deadlines index), and serves case results. It only produces jobs.
 import { configOrExit, createLogger, exitOnSignals } from '@lf/observability';
 import { redactRedisUrl } from '@lf/redis';
 import { gatewayConfigFromEnv } from './config/gateway.config';

@@ -136,7 +136,7 @@ describe('POST /v1/cases', () => {
     expect(res.headers['location']).toBe(`/v1/cases/${body.caseId}`);
   });
 
-  it('registers the case, stores blobs and enqueues one job per modality plus the delayed deadline trigger', async () => {
+  it('registers the case and its deadline, stores blobs and enqueues one job per modality', async () => {
     const res = await post({ patientRef: 'MRN-42', inputs: { imaging, vitals }, deadlineMs: 1500, strategy: 'log-odds' });
     const { caseId } = res.json();
 
@@ -156,11 +156,10 @@ describe('POST /v1/cases', () => {
     }
     expect(await gateway.producer.queue('tabular')!.getJob(`${caseId}-tabular`)).toBeUndefined();
 
-    const deadline = await gateway.producer.queue(QUEUES.fusion)!.getJob(`${caseId}-deadline`);
-    expect(deadline?.name).toBe('finalize-case');
-    expect(deadline?.data).toMatchObject({ caseId, cause: 'deadline' });
-    expect(deadline?.opts.delay).toBe(1500);
-    expect(await deadline!.isDelayed()).toBe(true);
+    // The deadline is an entry of the deadlines index (the aggregator's sweeper), not a job.
+    expect(Number(await redis.zscore(keys.deadlines(), caseId))).toBe(view!.deadlineAt);
+    expect(await gateway.producer.queue(QUEUES.fusion)!.getJob(`${caseId}-deadline`)).toBeUndefined();
+    expect((await gateway.producer.queue(QUEUES.fusion)!.getJobCounts('delayed')).delayed).toBe(0);
   });
 
   it('continues a W3C trace', async () => {

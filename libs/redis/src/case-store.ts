@@ -40,6 +40,11 @@ const CAUSES: readonly FinalizeCause[] = ['all-replied', 'deadline'];
 const SCORE_STATUSES: readonly string[] = ['ok', 'failed', 'invalid'];
 const FINAL_STATUSES: readonly string[] = ['complete', 'degraded', 'failed'];
 const CASE_STATUSES: readonly string[] = ['pending', 'finalizing', ...FINAL_STATUSES];
+/**
+ * Entries kept in the finalized stream: the dashboard reads it every few seconds, so this covers minutes of
+ * results even at several hundred cases/s, in a few MB.
+ */
+export const FINALIZED_STREAM_MAX_LEN = 50_000;
 const RECORD_OUTCOMES: readonly string[] = ['recorded', 'all-replied', 'late', 'duplicate', 'unknown-case', 'unexpected-modality'];
 /** A Redis stream entry id (`<ms>-<seq>`). */
 export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
@@ -138,14 +143,22 @@ export class CaseStore {
    * there (a redone finalization). Then drops the case from the deadlines index either way.
    */
   /**
-   * `inputs`, once the result is stored (one round trip, with the deadline entry's removal):
+   * `options.clearDeadline` (default true): the case leaves the deadlines index in the same round trip; a
+   * caller with more to do first (the aggregator's sweeper: webhooks) clears it itself afterwards.
+   *
+   * `inputs`, once the result is stored (in that round trip):
    * - `replied`: modalities whose reply is in the frozen score set. Their inputs are deleted at once: no job
    *   needs them any more (a redelivered job would find its score recorded already), and a case's image
    *   held for a grace period was most of Redis' memory and page faults at 100 cases/s (~130 kB each).
    * - `missing`: the others. Their TTL is shortened to `graceMs` (never lengthened), so a worker that is
    *   merely late still finds its input and publishes a real (late) score, while PHI is kept no longer.
    */
-  async storeResult(caseId: string, stored: StoredResult, inputs?: { replied: readonly string[]; missing: readonly string[]; graceMs: number }): Promise<boolean> {
+  async storeResult(
+    caseId: string,
+    stored: StoredResult,
+    inputs?: { replied: readonly string[]; missing: readonly string[]; graceMs: number },
+    options: { clearDeadline: boolean } = { clearDeadline: true },
+  ): Promise<boolean> {
     if (!FINAL_STATUSES.includes(stored.status)) throw new Error(`storeResult: invalid final status '${stored.status}'`);
     const reply = await runLuaScript(
       this.redis,
@@ -156,13 +169,15 @@ export class CaseStore {
     if (reply === -1) throw new CaseStateError(caseId, 'unknown-case', `storeResult: case ${caseId} does not exist (expired?)`);
     if (reply === -2) throw new CaseStateError(caseId, 'not-fenced', `storeResult: case ${caseId} has not passed the finalize fence`);
     if (reply !== 0 && reply !== 1) throw new Error(`storeResult: unexpected script reply ${JSON.stringify(reply)}`);
-    // The deadline index and the blobs are in other Cluster slots than the case: not in the script, but
-    // each command is idempotent, so a crash before this pipeline is repaired by the sweeper (deadline) or
-    // by the blobs' own TTL.
-    const pipeline = this.redis.pipeline().zrem(this.keys.deadlines(), caseId);
-    if (reply === 1 && inputs) {
-      if (inputs.replied.length > 0) pipeline.unlink(...inputs.replied.map((m) => this.keys.blob(caseId, m)));
-      for (const modality of inputs.missing) pipeline.call('PEXPIRE', this.keys.blob(caseId, modality), Math.max(1, Math.round(inputs.graceMs)), 'LT');
+    // The deadline index, the finalized stream and the blobs are in other Cluster slots than the case: not
+    // in the script. A crash before this pipeline is repaired by the sweeper (deadline), by the blobs' own
+    // TTL, and costs the dashboard one case it does not see.
+    const pipeline = this.redis.pipeline();
+    if (options.clearDeadline) pipeline.zrem(this.keys.deadlines(), caseId);
+    if (reply === 1) {
+      pipeline.xadd(this.keys.finalized(), 'MAXLEN', '~', FINALIZED_STREAM_MAX_LEN, '*', 'caseId', caseId);
+      if (inputs && inputs.replied.length > 0) pipeline.unlink(...inputs.replied.map((m) => this.keys.blob(caseId, m)));
+      for (const modality of inputs?.missing ?? []) pipeline.call('PEXPIRE', this.keys.blob(caseId, modality), Math.max(1, Math.round(inputs!.graceMs)), 'LT');
     }
     for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
     return reply === 1;

@@ -19,8 +19,13 @@ export interface KeyBuilder {
   events(caseId: string): string;
   /** STRING (binary): one modality's stored input (claim check), with a TTL. */
   blob(caseId: string, modality: string): string;
-  /** ZSET caseId -> deadline (epoch ms, Redis clock): the sweeper's safety net. Global, not per case. */
+  /**
+   * ZSET caseId -> deadline (epoch ms, Redis clock): every pending case, until its result is stored. The
+   * aggregator's sweeper finalizes what falls due. Global, not per case.
+   */
   deadlines(): string;
+  /** STREAM: one entry (`caseId`) per stored result, capped (XADD MAXLEN ~): how the dashboard finds finalized cases. Global. */
+  finalized(): string;
   /** BullMQ prefix for a queue: hash-tagged so all of one queue's keys share a slot. */
   queuePrefix(queue: string): string;
   /** HASH webhookId -> webhook record JSON (url, events, secret(s), policy snapshot): one tenant's webhooks. */
@@ -57,6 +62,7 @@ export function createKeyBuilder(namespace = 'lf'): KeyBuilder {
     events: (id) => `${namespace}:case:${tag(id)}:events`,
     blob: (id, modality) => `${namespace}:blob:${tag(id)}:${modality}`,
     deadlines: () => `${namespace}:deadlines`,
+    finalized: () => `${namespace}:finalized`,
     queuePrefix: (queue) => `{${namespace}:q:${queue}}`,
     tenantWebhooks: (tenant) => `${namespace}:tenant:${tenantTag(tenant)}:webhooks`,
     tenantRateLimit: (tenant) => `${namespace}:tenant:${tenantTag(tenant)}:ratelimit`,

@@ -65,7 +65,7 @@ export interface QueueHealthInput {
   failedPerMinute: number;
 }
 
-/** The fusion queue's delayed jobs are one deadline timer per pending case, not work: they are no backlog. */
+/** The fusion queue's delayed jobs can only be deadline triggers of an older gateway, not work: they are no backlog. */
 export function backlogOf(q: Pick<QueueHealthInput, 'kind' | 'waiting' | 'delayed'>): number {
   return q.waiting + (q.kind === 'fusion' ? 0 : q.delayed);
 }

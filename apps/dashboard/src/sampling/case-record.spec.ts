@@ -1,5 +1,4 @@
 import { caseState, finalizedCaseFrom } from './case-record';
-import { parseFinalizeJobId } from './fusion-constants';
 import { compareIds } from './fusion-tracker';
 
 // status, expected, submittedAt, deadlineAt, fencedAt, completedBy, finalizedAt
@@ -41,12 +40,6 @@ describe('finalized cases from the case hash and its events', () => {
     expect(caseState(finalHash)).toEqual({ state: 'final' });
   });
 
-  it('parses fusion trigger job ids (the case id may contain dashes)', () => {
-    expect(parseFinalizeJobId('0192f0c4-7d3a-7b2e-9f00-aa11bb22cc33-all-replied')).toEqual({ caseId: '0192f0c4-7d3a-7b2e-9f00-aa11bb22cc33', cause: 'all-replied' });
-    expect(parseFinalizeJobId('abc-deadline')).toEqual({ caseId: 'abc', cause: 'deadline' });
-    expect(parseFinalizeJobId('abc-imaging')).toBeNull();
-    expect(parseFinalizeJobId('-deadline')).toBeNull();
-  });
 
   it('compares stream ids numerically', () => {
     expect(compareIds('1000-1', '999-5')).toBeGreaterThan(0);

@@ -1,13 +1,11 @@
 /**
  * The sampling loop: every LF_DASHBOARD_SAMPLE_MS, whether or not anybody is looking (the history must have
- * data after a reload), one tick reads Redis (TIME, CLIENT LIST, INFO, one pipeline per queue, the fusion
- * event stream and the cases due a look, the deadlines index) and turns it into an Overview. Every
+ * data after a reload), one tick reads Redis (TIME, CLIENT LIST, INFO, one pipeline per queue, the finalized
+ * stream and the cases due a look, the deadlines index) and turns it into an Overview. Every
  * LF_DASHBOARD_HISTORY_POINT_SECONDS a compact HistoryPoint goes into a ring buffer holding the last
  * LF_DASHBOARD_HISTORY_MINUTES. Listeners (the SSE streams) get each overview and each new point.
  * One tick at a time: a slow Redis is never asked twice at once. Times are Redis TIME (one clock for all).
  */
-import { QueueKeys } from 'bullmq';
-import { QUEUES } from '@lf/contracts';
 import type { Logger } from '@lf/observability';
 import type { KeyBuilder, RedisConnection } from '@lf/redis';
 import type { DashboardConfig } from '../config/dashboard.config';
@@ -92,7 +90,7 @@ export class DashboardSampler {
     this.fusion = new FusionTracker({
       redis,
       keys,
-      eventsKey: new QueueKeys(keys.queuePrefix(QUEUES.fusion)).toKey(QUEUES.fusion, 'events'),
+      finalizedKey: keys.finalized(),
       windowMs,
       sampleMs: config.sampleMs,
       logger,

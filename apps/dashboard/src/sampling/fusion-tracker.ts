@@ -1,30 +1,23 @@
 /**
  * Finalized cases, found incrementally and never by scanning the keyspace.
  *
- * Discovery: every registered case gets a delayed 'deadline' job on the fusion queue, and every
- * finalization leaves a trace there too (the 'all-replied' job completes; after storing a result the
- * aggregator removes the case's deadline job). BullMQ logs all of that in the queue's event stream
- * (`<prefix>:fusion:events`, capped at ~10 000 entries), which this tracker tails from its last entry id
- * (XRANGE, a few thousand entries per tick at most): `delayed` = a new case and its due time;
- * `completed`/`failed`/`removed` = look at the case now.
+ * Discovery: the aggregator adds one entry (`caseId`) to the finalized stream (`lf:finalized`, capped at
+ * ~50 000 entries) right after it stores a case's result, in the same round trip that takes the case out of
+ * the deadlines index. This tracker tails that stream from its last entry id (XRANGE, a few thousand entries
+ * per tick at most) and looks at each case it names.
  *
- * Watch list: case id -> when to look next (its deadline, or at once after a completion/removal, then every
- * tick while pending past its deadline or fenced without a result). A look is one HMGET of the case hash;
- * once final, one XRANGE of its (capped, ~10 entries) event stream gives the per-modality reply times. The
- * list holds pending cases only, bounded by LF's own in-flight count and capped (oldest dropped, counted).
+ * Watch list: case id -> when to look. A look is one HMGET of the case hash; once final, one XRANGE of its
+ * (capped, ~10 entries) event stream gives the per-modality reply times. A named case is final already; the
+ * list only keeps retrying one that is not yet readable (bounded, oldest dropped, counted).
  *
- * Deadline cases are finalized by the aggregator's sweeper, not by a job, so a look at the due time (or the
- * 'removed' event) finds them. A case whose trail fell out of the capped event stream before a tick read
- * it (over ~1000 cases per tick) is missed: that is counted as a gap (XINFO STREAM's entries-added grew by
- * more than the entries read). The exact alternative would be a
- * bounded "finalized" index written by the storeResult script (a ZSET trimmed by time), or PSUBSCRIBE on
- * the case event channels; see apps/dashboard/README.md.
+ * A case whose entry fell out of the capped stream before a tick read it (over ~50 000 results between two
+ * ticks) is missed: that is counted as a gap (XINFO STREAM's entries-added grew by more than the entries read).
+ * Pending and overdue cases come from the deadlines index, not from here.
  */
 import type { Logger } from '@lf/observability';
 import type { KeyBuilder, RedisConnection } from '@lf/redis';
 import { TimedSamples } from '../stats/timed-samples';
 import { CASE_FIELDS, caseState, finalizedCaseFrom, type FinalizedCase } from './case-record';
-import { parseFinalizeJobId } from './fusion-constants';
 
 const STREAM_BATCH = 5000;
 const MAX_BATCHES_PER_TICK = 4;
@@ -33,8 +26,8 @@ const MINUTE = 60_000;
 export interface FusionTrackerOptions {
   redis: RedisConnection;
   keys: KeyBuilder;
-  /** The fusion queue's BullMQ event stream key. */
-  eventsKey: string;
+  /** The finalized stream (`keys.finalized()`): one `caseId` entry per stored result. */
+  finalizedKey: string;
   windowMs: number;
   sampleMs: number;
   logger: Logger;
@@ -87,7 +80,7 @@ export class FusionTracker {
     return this.finalized.count(from);
   }
 
-  /** One tick: read new fusion events, look at the cases that are due. `now` is Redis time (ms). */
+  /** One tick: read new finalized entries, look at the cases that are due. `now` is Redis time (ms). */
   async sample(now: number): Promise<void> {
     await this.readEvents(now);
     await this.checkDue(now);
@@ -100,7 +93,7 @@ export class FusionTracker {
   }
 
   private async readEvents(now: number): Promise<void> {
-    const { redis, eventsKey } = this.options;
+    const { redis, finalizedKey } = this.options;
     // First tick: look back one window, so the panel has data at once after a restart.
     const firstRead = this.cursor === undefined;
     let start = firstRead ? String(Math.max(0, now - this.options.windowMs)) : `(${this.cursor}`;
@@ -109,7 +102,7 @@ export class FusionTracker {
     let reachedEnd = false;
     for (let batch = 0; batch < MAX_BATCHES_PER_TICK; batch++) {
       // XINFO and XRANGE in one MULTI: `entries-added` then counts exactly the entries up to what was read.
-      const replies = (await redis.multi().xinfo('STREAM', eventsKey).xrange(eventsKey, start, '+', 'COUNT', STREAM_BATCH).exec()) ?? [];
+      const replies = (await redis.multi().xinfo('STREAM', finalizedKey).xrange(finalizedKey, start, '+', 'COUNT', STREAM_BATCH).exec()) ?? [];
       const [infoReply, rangeReply] = replies;
       if (rangeReply?.[0]) throw rangeReply[0];
       const entries = (rangeReply?.[1] ?? []) as Array<[string, string[]]>;
@@ -128,8 +121,8 @@ export class FusionTracker {
     // More entries were added since the last complete read than this read found: the cap trimmed some first.
     if (!firstRead && reachedEnd && this.entriesAdded !== undefined && addedAtEnd !== undefined && addedAtEnd - this.entriesAdded > read) {
       this.tracking.discoveryGaps++;
-      this.options.logger.warn('fusion event stream trimmed past the dashboard position: some cases may be missing from the fusion panel', {
-        eventsKey,
+      this.options.logger.warn('finalized stream trimmed past the dashboard position: some cases may be missing from the fusion panel', {
+        finalizedKey,
         missed: addedAtEnd - this.entriesAdded - read,
       });
     }
@@ -138,32 +131,10 @@ export class FusionTracker {
   }
 
   private onEvent(flat: readonly string[], now: number): void {
-    let event = '';
-    let jobId = '';
-    let delay = '';
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      if (flat[i] === 'event') event = flat[i + 1];
-      else if (flat[i] === 'jobId') jobId = flat[i + 1];
-      else if (flat[i] === 'delay') delay = flat[i + 1];
-    }
-    const parsed = parseFinalizeJobId(jobId);
-    if (!parsed || this.recorded.has(parsed.caseId)) return;
-    switch (event) {
-      case 'delayed': {
-        const due = Number(delay);
-        this.enqueue(parsed.caseId, Number.isFinite(due) && due > 0 ? due : now, now, false);
-        return;
-      }
-      case 'added':
-      case 'waiting':
-        this.enqueue(parsed.caseId, now + this.options.sampleMs, now, false);
-        return;
-      case 'completed':
-      case 'failed':
-      case 'removed':
-        this.enqueue(parsed.caseId, now, now, true);
-        return;
-    }
+    let caseId = '';
+    for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === 'caseId') caseId = flat[i + 1];
+    if (!caseId || this.recorded.has(caseId)) return;
+    this.enqueue(caseId, now, now, true);
   }
 
   private enqueue(caseId: string, checkAt: number, now: number, sooner: boolean): void {

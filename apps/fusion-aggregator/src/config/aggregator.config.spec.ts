@@ -10,7 +10,7 @@ describe('aggregatorConfigFromEnv', () => {
       modelsDir: resolve('models'),
       ops: { port: 3014, host: '0.0.0.0' },
       concurrency: 64,
-      sweep: { intervalMs: 250, batchSize: 100 },
+      sweep: { intervalMs: 40, batchSize: 100 },
       recoveryGraceMs: 2000,
       inputGraceMs: 60_000,
       webhooks: { attempts: 8, backoffMs: 1000 },

@@ -35,7 +35,11 @@ const aggregatorEnvSchema = z.object({
   LF_AGGREGATOR_OPS_PORT: envFields.port(3014),
   LF_OPS_HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
   LF_AGGREGATOR_CONCURRENCY: envFields.int({ min: 1, max: 1024, default: 64 }),
-  LF_SWEEP_INTERVAL_MS: envFields.int({ min: 10, max: 60_000, default: 250 }),
+  /**
+   * The sweeper is the deadline clock: it sleeps until the earliest pending deadline, but at most this long,
+   * so a case registered with a shorter deadline than those already pending is seen within this bound.
+   */
+  LF_SWEEP_INTERVAL_MS: envFields.int({ min: 10, max: 60_000, default: 40 }),
   LF_SWEEP_BATCH: envFields.int({ min: 1, max: 10_000, default: 100 }),
   LF_FINALIZE_RECOVERY_MS: envFields.int({ min: 100, max: 600_000, default: 2000 }),
   /** Inputs are kept this long after finalization so a late worker can still score them, then they expire. */

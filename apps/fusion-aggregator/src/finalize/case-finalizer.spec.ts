@@ -36,11 +36,13 @@ const snapshot = (over: Partial<CaseSnapshot> = {}): CaseSnapshot => ({
 function setup(fence: FenceOutcome, storeReturns = true) {
   const stored: StoredResult[] = [];
   const cleared: string[] = [];
-  const after: string[] = [];
+  /** storeResult's clearDeadline option, per call. */
+  const clearedWithResult: boolean[] = [];
   const store = {
     finalize: jest.fn(async () => fence),
-    storeResult: jest.fn(async (_id: string, result: StoredResult) => {
+    storeResult: jest.fn(async (_id: string, result: StoredResult, _inputs?: unknown, options?: { clearDeadline: boolean }) => {
       stored.push(result);
+      clearedWithResult.push(options?.clearDeadline ?? true);
       return storeReturns;
     }),
     clearDeadline: jest.fn(async (id: string) => {
@@ -54,16 +56,13 @@ function setup(fence: FenceOutcome, storeReturns = true) {
     metrics,
     logger: createLogger({ app: 'test', sink: () => undefined }),
     recoveryGraceMs: 1000,
-    afterStored: async (caseId) => {
-      after.push(caseId);
-    },
   });
-  return { finalizer, store, stored, cleared, after, metrics };
+  return { finalizer, store, stored, cleared, clearedWithResult, metrics };
 }
 
 describe('CaseFinalizer', () => {
   it('fuses and stores the admitted snapshot, counting it once', async () => {
-    const { finalizer, stored, after, metrics } = setup({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() });
+    const { finalizer, stored, cleared, clearedWithResult, metrics } = setup({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() });
     expect(await finalizer.finalize('c1', 'all-replied', 'job')).toEqual({ outcome: 'finalized', status: 'complete', completedBy: 'all-replied' });
     expect(stored).toHaveLength(1);
     const expected: FusedRisk = await engine.fuse('log-odds', [
@@ -71,7 +70,9 @@ describe('CaseFinalizer', () => {
       { modality: 'vitals', status: 'ok', probability: 0.7, logit: 0 },
     ]);
     expect(stored[0]).toEqual({ status: 'complete', fused: expected });
-    expect(after).toEqual(['c1']);
+    // A trigger job: the deadline entry goes with the result, in one round trip.
+    expect(clearedWithResult).toEqual([true]);
+    expect(cleared).toEqual([]);
     expect((await metrics.casesFinalized.get()).values).toEqual([{ labels: { cause: 'all-replied', status: 'complete' }, value: 1 }]);
     const latency = await metrics.caseLatency.get();
     expect(latency.values.find((v) => v.metricName === 'lf_case_latency_seconds_sum')!.value).toBeCloseTo(0.2);
@@ -132,10 +133,10 @@ describe('CaseFinalizer', () => {
   });
 
   it('does not count a redo that lost the race to store', async () => {
-    const { finalizer, metrics, after } = setup({ admitted: false, reason: 'already-finalized', now: 9000, snapshot: snapshot(), resultStored: false }, false);
+    const { finalizer, metrics, cleared } = setup({ admitted: false, reason: 'already-finalized', now: 9000, snapshot: snapshot(), resultStored: false }, false);
     expect(await finalizer.finalize('c1', 'deadline', 'sweeper')).toEqual({ outcome: 'duplicate' });
     expect((await metrics.casesFinalized.get()).values).toEqual([]);
-    expect(after).toEqual([]);
+    expect(cleared).toEqual([]); // the winner clears it; until then the next sweep looks again
   });
 
   it('reports how long until a not-yet-due deadline', async () => {
@@ -161,7 +162,9 @@ describe('CaseFinalizer webhook step', () => {
           order.push('store');
           return options.storeReturns ?? true;
         }),
-        clearDeadline: jest.fn(async () => undefined),
+        clearDeadline: jest.fn(async () => {
+          order.push('clearDeadline');
+        }),
       },
       fusion: engine,
       metrics: createAggregatorMetrics(createMetrics('test', { defaultMetrics: false })),
@@ -175,18 +178,29 @@ describe('CaseFinalizer webhook step', () => {
           return 1;
         },
       },
-      afterStored: async () => {
-        order.push('afterStored');
-      },
     });
     return { finalizer, calls, order };
   }
 
-  it("enqueues the tenant's deliveries after the result is stored, before the deadline job is dropped", async () => {
+  it("enqueues the tenant's deliveries after the result is stored", async () => {
     const { finalizer, calls, order } = withWebhooks({ admitted: true, now: 1200, deadlineAt: 3000, snapshot: snapshot() });
     await finalizer.finalize('c1', 'all-replied', 'job');
     expect(calls).toEqual([{ caseId: 'c1', tenant: 't', traceId: 'trace' }]);
-    expect(order).toEqual(['store', 'webhooks', 'afterStored']);
+    expect(order).toEqual(['store', 'webhooks']);
+  });
+
+  it('keeps a swept case in the deadlines index until its deliveries are enqueued, so a failed enqueue is retried by the next sweep', async () => {
+    const ok = withWebhooks({ admitted: true, now: 3400, deadlineAt: 3000, snapshot: snapshot({ completedBy: 'deadline' }) });
+    await ok.finalizer.finalize('c1', 'deadline', 'sweeper');
+    expect(ok.order).toEqual(['store', 'webhooks', 'clearDeadline']);
+
+    const failing = withWebhooks({ admitted: true, now: 3400, deadlineAt: 3000, snapshot: snapshot({ completedBy: 'deadline' }) }, { fail: true });
+    await expect(failing.finalizer.finalize('c1', 'deadline', 'sweeper')).rejects.toThrow('Redis is down');
+    expect(failing.order).toEqual(['store', 'webhooks']);
+
+    const retried = withWebhooks({ admitted: false, reason: 'already-finalized', now: 5400, snapshot: snapshot({ completedBy: 'deadline' }), resultStored: true });
+    expect(await retried.finalizer.finalize('c1', 'deadline', 'sweeper')).toEqual({ outcome: 'duplicate' });
+    expect(retried.order).toEqual(['webhooks', 'clearDeadline']);
   });
 
   it('re-runs the (idempotent) step when a trigger finds the result stored: repairs a crash between the two', async () => {

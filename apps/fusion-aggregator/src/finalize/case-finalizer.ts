@@ -38,14 +38,11 @@ export interface CaseFinalizerDeps {
   /** How long the inputs of modalities that had not replied stay after finalization (for late workers). */
   inputGraceMs?: number;
   /**
-   * Called after this call stored a result. The aggregator drops the case's delayed 'deadline' job here
-   * (one cheap removal instead of a pointless job run later). Errors are logged, never thrown.
-   */
-  afterStored?: (caseId: string, source: FinalizeSource, cause: FinalizeCause) => Promise<void>;
-  /**
    * Enqueues the tenant's webhook deliveries once the result is stored. Idempotent (job ids), so it also runs
-   * when a trigger finds the result already stored: that is how a crash between storing and enqueueing is
-   * repaired. Its errors propagate (the trigger is retried), unlike afterStored's.
+   * when a trigger or a sweep finds the result already stored: that is how a crash or a Redis error between
+   * storing and enqueueing is repaired. Its errors propagate: a trigger job is retried by BullMQ, and a case
+   * finalized by a sweep stays in the deadlines index until its deliveries are enqueued, so the next sweep
+   * retries it.
    */
   webhooks?: Pick<WebhookEnqueuer, 'caseFinalized'>;
 }
@@ -65,7 +62,7 @@ export class CaseFinalizer {
   private async attempt(caseId: string, cause: FinalizeCause, source: FinalizeSource): Promise<FinalizeResult> {
     const { store, recoveryGraceMs } = this.deps;
     const fence = await store.finalize(caseId, cause);
-    if (fence.admitted && fence.snapshot) return this.complete(fence.snapshot, 'finalized', source, cause);
+    if (fence.admitted && fence.snapshot) return this.complete(fence.snapshot, 'finalized', source);
 
     switch (fence.reason) {
       case 'unknown-case':
@@ -76,10 +73,10 @@ export class CaseFinalizer {
         return { outcome: 'not-due', remainingMs: Math.max(0, (fence.deadlineAt ?? fence.now) - fence.now) };
       case 'already-finalized': {
         if (fence.resultStored) {
-          // storeResult removes the deadline entry itself; this covers a crash between its two steps.
-          if (source === 'sweeper') await store.clearDeadline(caseId);
-          // Covers a crash between storing the result and enqueueing its webhooks (a no-op otherwise).
+          // Covers a crash (or a failed enqueue) between storing the result and enqueueing its webhooks: a
+          // no-op otherwise. Only then does the case leave the deadlines index (the sweeps' retry list).
           if (fence.snapshot) await this.notifyWebhooks(fence.snapshot);
+          if (source === 'sweeper') await store.clearDeadline(caseId);
           return { outcome: 'duplicate' };
         }
         const snapshot = fence.snapshot;
@@ -89,7 +86,7 @@ export class CaseFinalizer {
           traceId: snapshot.traceId,
           fencedMsAgo: fence.now - snapshot.finalizedAt,
         });
-        return this.complete(snapshot, 'recovered', source, cause);
+        return this.complete(snapshot, 'recovered', source);
       }
       default:
         throw new Error(`finalize(${caseId}): unexpected fence outcome ${JSON.stringify({ admitted: fence.admitted, reason: fence.reason })}`);
@@ -100,7 +97,6 @@ export class CaseFinalizer {
     snapshot: CaseSnapshot,
     outcome: 'finalized' | 'recovered',
     source: FinalizeSource,
-    trigger: FinalizeCause,
   ): Promise<FinalizeResult> {
     const { store, fusion, metrics, logger } = this.deps;
     const { caseId, traceId } = snapshot;
@@ -117,7 +113,10 @@ export class CaseFinalizer {
 
     const replied = snapshot.expected.filter((m) => snapshot.scores[m] !== undefined);
     const missing = snapshot.expected.filter((m) => snapshot.scores[m] === undefined);
-    const stored = await store.storeResult(caseId, { fused, status }, { replied, missing, graceMs: this.deps.inputGraceMs ?? 60_000 });
+    // A trigger job leaves the deadlines index with the result (BullMQ retries the job if what follows
+    // fails); a sweep only after the webhooks are enqueued, since the index is what the next sweep retries.
+    const clearDeadline = source === 'job';
+    const stored = await store.storeResult(caseId, { fused, status }, { replied, missing, graceMs: this.deps.inputGraceMs ?? 60_000 }, { clearDeadline });
     if (!stored) return { outcome: 'duplicate' };
 
     const latencySeconds = Math.max(0, snapshot.finalizedAt - snapshot.submittedAt) / 1000;
@@ -135,11 +134,8 @@ export class CaseFinalizer {
       source,
       ...(outcome === 'recovered' ? { recovered: true } : {}),
     });
-    // Before afterStored: if enqueueing fails, the case's deadline job stays and redoes it as a duplicate.
     await this.notifyWebhooks(snapshot);
-    if (this.deps.afterStored) {
-      await this.deps.afterStored(caseId, source, trigger).catch((err: Error) => log.warn('after-store step failed', { err }));
-    }
+    if (!clearDeadline) await store.clearDeadline(caseId);
     return { outcome, status, completedBy: snapshot.completedBy };
   }
 

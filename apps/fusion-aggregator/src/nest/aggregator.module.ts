@@ -8,7 +8,7 @@ import { AGGREGATOR_BULL_CONFIG_KEY, CASE_FINALIZER } from './aggregator.tokens'
 export interface AggregatorModuleOptions {
   /** BullMQ Worker connection (role 'worker'); BullMQ duplicates it for its blocking client. */
   workerConnection: RedisConnection;
-  /** Fail-fast connection (role 'producer') for the fusion Queue (re-delays, removal of spent deadline jobs). */
+  /** Fail-fast connection (role 'producer') for the fusion Queue (re-delaying an early deadline job of an older gateway). */
   producerConnection: RedisConnection;
   fusionQueuePrefix: string;
   finalizer: CaseFinalizer;

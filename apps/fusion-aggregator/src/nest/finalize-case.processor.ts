@@ -23,9 +23,11 @@ const MIN_REDELAY_MS = 5;
 
 /**
  * The BullMQ processor of the fusion queue: one FinalizeCaseJob = one `CaseFinalizer.finalize`. Duplicate
- * and redelivered triggers are harmless (the fence). A 'deadline' trigger that BullMQ released before the
- * deadline by the Redis clock (two clocks) is moved back to delayed for the remaining time, without
- * counting an attempt. Built per process because @Processor takes its options at decoration time.
+ * and redelivered triggers are harmless (the fence). Workers queue 'all-replied' triggers; deadlines are
+ * the sweeper's, but a 'deadline' trigger (queued by an older gateway during a rolling update) still works:
+ * one that BullMQ released before the deadline by the Redis clock (two clocks) is moved back to delayed for
+ * the remaining time, without counting an attempt. Built per process because @Processor takes its options
+ * at decoration time.
  */
 export function createFinalizeCaseProcessor(options: FinalizeProcessorOptions): Type<WorkerHost> {
   @Processor({ name: QUEUES.fusion, configKey: AGGREGATOR_BULL_CONFIG_KEY }, { connection: options.connection, concurrency: options.concurrency, prefix: options.prefix })

@@ -1,16 +1,20 @@
 /**
- * The deadline safety net (DESIGN.md 3), and the precise deadline clock.
+ * The deadline clock (DESIGN.md 3), and its own safety net.
  *
- * Every case's deadline also has a delayed BullMQ job, but a job can be lost (Redis failover, a queue wiped
- * by hand, an enqueue that failed after registration), and a case fenced by a finalizer that then crashed
- * has no result yet. The deadlines ZSET keeps every registered case until its result is stored, so polling
- * it (by the Redis clock) finds both: each due case is finalized directly with cause 'deadline'. Any number
- * of aggregator replicas may sweep at once: the fence admits one finalization per case, the others return early.
+ * No job carries a case's deadline: registration puts every case in the deadlines ZSET, and it stays
+ * there until its result is stored. Polling it (by the Redis clock) finds each due case, which is finalized
+ * directly with cause 'deadline'; a case fenced by a finalizer that then crashed is found the same way. It
+ * survives any restart because the index lives in Redis. Any number of aggregator replicas may sweep at
+ * once: the fence admits one finalization per case, the others return early.
  *
- * Why it also wakes up for the next deadline instead of only every `intervalMs`: BullMQ promotes delayed
- * jobs from a blocking Redis call whose timeout Redis checks at its `hz` rate (10/s by default), so on a
- * quiet system a deadline job runs 0-100 ms late. Sleeping exactly until the earliest pending deadline (by
- * the Redis clock, re-read on every wake) finalizes deadline cases within a few milliseconds.
+ * It sleeps exactly until the earliest pending deadline (by the Redis clock, re-read on every wake), so
+ * deadline cases are finalized within a few milliseconds, but never longer than `intervalMs`: a case
+ * registered meanwhile with a shorter deadline than any pending one is seen within that bound.
+ *
+ * Why not a delayed BullMQ job per case (the design's suggestion, and this project's first version)? The
+ * sweeper had to exist anyway and was already the precise clock (BullMQ promotes delayed jobs 0-100 ms
+ * late); the job cost a delayed add per case, its removal after every finalization and extra scripts in
+ * Redis, for nothing the index does not give. A deadline job queued by an older gateway is still handled.
  */
 import type { Logger } from '@lf/observability';
 import type { CaseStore } from '@lf/redis';

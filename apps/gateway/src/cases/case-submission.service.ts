@@ -12,7 +12,7 @@ import { requestDigest } from './idempotency-key';
 
 /**
  * POST /v1/cases without HTTP: plan (validate, choose modalities) -> register (case hash, blobs, deadline
- * index, one Lua script) -> enqueue (score jobs + delayed deadline trigger). Registration comes first so a
+ * index, one Lua script) -> enqueue (one score job per modality). Registration comes first so a
  * worker never sees a job for a case that does not exist. If enqueueing fails after registration the caller
  * gets a 503 and the case is still finalized at its deadline by the aggregator's sweeper (as `failed`, nothing
  * having been scored), so no registered case is left pending forever.
@@ -24,13 +24,13 @@ import { requestDigest } from './idempotency-key';
  *   - `enqueued`: the case and its jobs exist; the retry only reads the case (200, no new jobs);
  *   - `reserved`, case missing: the first attempt died before registering; register it under the recorded id;
  *   - `reserved`, case registered: the first attempt died before (or while) enqueueing; re-add the jobs of
- *     every expected modality that has not scored yet, and the deadline trigger, while the case is pending
+ *     every expected modality that has not scored yet, while the case is pending
  *     (BullMQ job ids are `<caseId>-<modality>`, so a job that is still queued is not added twice).
  * The same key with a different body is a conflict. The record's TTL is capped at the case TTL and the
  * record is written first, so it always expires before its case: a key never resurrects an expired case.
  */
 export interface CaseSubmissionDeps {
-  store: Pick<CaseStore, 'register' | 'get' | 'now'>;
+  store: Pick<CaseStore, 'register' | 'get'>;
   idempotency: Pick<IdempotencyStore, 'claim' | 'confirm'>;
   producer: Pick<CaseProducer, 'enqueue'>;
   registry: readonly ModalityRegistryEntry[];
@@ -94,7 +94,7 @@ export class CaseSubmissionService {
       const caseId = deps.ids.next();
       const registered = await this.register(caseId, plan, tenant, traceId, options.basis);
       if (!registered.created) throw new SubmitError('register', caseId, new Error('case id collision'));
-      await this.enqueue(caseJobs({ caseId, expected: plan.expected, traceId, submittedAt: registered.submittedAt, deadlineAt: registered.deadlineAt }, deps.registry, deps.keys, deps.jobAttempts), caseId);
+      await this.enqueue(caseJobs({ caseId, expected: plan.expected, traceId, submittedAt: registered.submittedAt }, deps.registry, deps.keys, deps.jobAttempts), caseId);
       this.recordAccepted(caseId, tenant, traceId, plan);
       return { kind: 'accepted', caseId, created: true, status: 'pending', ignored: plan.ignored };
     }
@@ -127,7 +127,7 @@ export class CaseSubmissionService {
     const registered = await this.register(caseId, plan, tenant, traceId, options.basis);
     let view: CaseView | null = null;
     if (registered.created) {
-      await this.enqueue(caseJobs({ caseId, expected: plan.expected, traceId, submittedAt: registered.submittedAt, deadlineAt: registered.deadlineAt }, deps.registry, deps.keys, deps.jobAttempts), caseId);
+      await this.enqueue(caseJobs({ caseId, expected: plan.expected, traceId, submittedAt: registered.submittedAt }, deps.registry, deps.keys, deps.jobAttempts), caseId);
     } else {
       view = await this.read(caseId);
       if (view === null || view.tenant !== tenant) return { kind: 'expired', caseId };
@@ -148,7 +148,7 @@ export class CaseSubmissionService {
 
   /**
    * Re-adds what a case registered by an earlier attempt may be missing: the score job of every expected
-   * modality without a recorded score, and the deadline trigger. Only while the case is pending (after the
+   * modality without a recorded score (its deadline is in the deadlines index since registration). Only while the case is pending (after the
    * finalize fence nothing is waited for). A job that already ran recorded its score first, so it is never
    * re-added after BullMQ removed it; one still queued keeps its id, so re-adding it is a no-op.
    */
@@ -157,14 +157,7 @@ export class CaseSubmissionService {
     const { deps } = this;
     const enabled = new Set(deps.registry.filter((e) => e.enabled).map((e) => e.name));
     const missing = view.expected.filter((m) => enabled.has(m) && !Object.prototype.hasOwnProperty.call(view.scores, m));
-    let now: number;
-    try {
-      now = await deps.store.now();
-    } catch (err) {
-      deps.metrics.submitErrors.inc({ stage: 'read' });
-      throw new SubmitError('read', view.caseId, err);
-    }
-    const jobs = caseJobs({ caseId: view.caseId, expected: missing, traceId, submittedAt: view.submittedAt, deadlineAt: view.deadlineAt, now }, deps.registry, deps.keys, deps.jobAttempts);
+    const jobs = caseJobs({ caseId: view.caseId, expected: missing, traceId, submittedAt: view.submittedAt }, deps.registry, deps.keys, deps.jobAttempts);
     await this.enqueue(jobs, view.caseId);
     deps.logger.info('idempotent retry: re-queued the jobs of a registered case', { caseId: view.caseId, traceId, modalities: missing });
   }

@@ -14,8 +14,8 @@ import type { AccessMetrics } from '../auth/access-metrics';
  *
  * Backlog = wait + paused + prioritized + delayed of each modality queue (BullMQ's getJobCounts). Delayed
  * jobs there are retries in backoff: work that will run. Active jobs are not backlog (bounded by worker
- * concurrency). The fusion queue is not counted: its delayed jobs are one deadline trigger per pending
- * case, not waiting work.
+ * concurrency). The fusion queue is not counted: its triggers are the end of work already done, and a
+ * delayed job there can only be a deadline trigger from an older gateway.
  */
 export const BACKLOG_STATES = ['wait', 'paused', 'prioritized', 'delayed'] as const;
 

@@ -6,7 +6,7 @@ const keys = createKeyBuilder();
 const caseId = '01900000-0000-7000-8000-000000000abc';
 
 describe('caseJobs', () => {
-  const jobs = caseJobs({ caseId, expected: ['tabular', 'vitals'], traceId: 't1', submittedAt: 1000, deadlineAt: 3500 }, DEFAULT_MODALITY_REGISTRY, keys, 4);
+  const jobs = caseJobs({ caseId, expected: ['tabular', 'vitals'], traceId: 't1', submittedAt: 1000 }, DEFAULT_MODALITY_REGISTRY, keys, 4);
 
   it('makes one claim-check score job per expected modality on its registry queue', () => {
     expect(jobs.score.map((s) => s.queue)).toEqual(['tabular', 'vitals']);
@@ -17,32 +17,22 @@ describe('caseJobs', () => {
     });
   });
 
-  it('delays the deadline trigger by the case budget', () => {
-    expect(jobs.deadline).toMatchObject({
-      name: 'finalize-case',
-      data: { caseId, cause: 'deadline', traceId: 't1' },
-      opts: { jobId: `${caseId}-deadline`, delay: 2500 },
-    });
-  });
-
-  it('delays the trigger of a resumed submission from the time it is queued, never below zero', () => {
-    const resumed = (now: number) => caseJobs({ caseId, expected: [], traceId: 't', submittedAt: 1000, deadlineAt: 3500, now }, DEFAULT_MODALITY_REGISTRY, keys);
-    expect(resumed(3000).deadline.opts.delay).toBe(500);
-    expect(resumed(9000).deadline.opts.delay).toBe(0);
-    expect(resumed(3000).score).toEqual([]);
+  it('queues nothing for the deadline (the aggregator\'s sweeper keeps it) and nothing for a case with no modality left', () => {
+    expect(Object.keys(jobs)).toEqual(['score']);
+    expect(caseJobs({ caseId, expected: [], traceId: 't', submittedAt: 1000 }, DEFAULT_MODALITY_REGISTRY, keys).score).toEqual([]);
   });
 
   it('uses job ids without ":"', () => {
-    for (const id of [...jobs.score.map((s) => s.job.opts.jobId), jobs.deadline.opts.jobId]) expect(id).not.toContain(':');
+    for (const id of jobs.score.map((s) => s.job.opts.jobId)) expect(id).not.toContain(':');
   });
 
   it('follows the registry queue name, not the modality name', () => {
     const registry = [{ name: 'vitals', queue: 'vitals-v2', model: 'vitals', enabled: true }];
-    expect(caseJobs({ caseId, expected: ['vitals'], traceId: 't', submittedAt: 0, deadlineAt: 1 }, registry, keys).score[0].queue).toBe('vitals-v2');
+    expect(caseJobs({ caseId, expected: ['vitals'], traceId: 't', submittedAt: 0 }, registry, keys).score[0].queue).toBe('vitals-v2');
   });
 
   it('refuses a modality that is not enabled', () => {
     const registry = [{ name: 'vitals', queue: 'vitals', model: 'vitals', enabled: false }];
-    expect(() => caseJobs({ caseId, expected: ['vitals'], traceId: 't', submittedAt: 0, deadlineAt: 1 }, registry, keys)).toThrow(/not an enabled/);
+    expect(() => caseJobs({ caseId, expected: ['vitals'], traceId: 't', submittedAt: 0 }, registry, keys)).toThrow(/not an enabled/);
   });
 });

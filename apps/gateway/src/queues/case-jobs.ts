@@ -1,22 +1,20 @@
-import {
-  defaultJobOptions,
-  JOB_NAMES,
-  jobIds,
-  type FinalizeCaseJob,
-  type ModalityRegistryEntry,
-  type ScoreModalityJob,
-} from '@lf/contracts';
+import { defaultJobOptions, JOB_NAMES, jobIds, type ModalityRegistryEntry, type ScoreModalityJob } from '@lf/contracts';
 import type { KeyBuilder } from '@lf/redis';
 import type { BulkJob } from './bulk-adder';
 
 /**
  * The jobs one registered case needs, decided purely: one score job per expected modality on its
- * registry queue (a claim check: the blob key, never the input) and one delayed 'deadline' fusion trigger.
- * Job ids come from `jobIds` (`<caseId>-<suffix>`), so a retried submission cannot enqueue twice.
+ * registry queue (a claim check: the blob key, never the input). Job ids come from `jobIds`
+ * (`<caseId>-<modality>`), so a retried submission cannot enqueue twice.
+ *
+ * No job carries the deadline: registration puts the case in the deadlines index, and the aggregator's
+ * sweeper wakes for the earliest entry (by the Redis clock) and finalizes what falls due. An earlier
+ * version also queued a delayed 'deadline' trigger per case; the sweeper was already the precise clock
+ * and the safety net, so the job only cost a delayed add, its removal after every finalization and two
+ * BullMQ scripts per case (see the README's performance notes).
  */
 export interface CaseJobs {
   score: Array<{ queue: string; job: BulkJob<ScoreModalityJob> }>;
-  deadline: BulkJob<FinalizeCaseJob>;
 }
 
 export interface CaseJobsInput {
@@ -24,12 +22,6 @@ export interface CaseJobsInput {
   expected: readonly string[];
   traceId: string;
   submittedAt: number;
-  deadlineAt: number;
-  /**
-   * Redis time the jobs are queued at, when that is later than `submittedAt` (a retry finishing a submission
-   * that crashed part-way): the deadline trigger is delayed from now, not from the submission.
-   */
-  now?: number;
 }
 
 export function caseJobs(
@@ -51,16 +43,5 @@ export function caseJobs(
     };
     return { queue: entry.queue, job: { name: JOB_NAMES.scoreModality, data, opts: { ...retry, jobId: jobIds.score(input.caseId, modality) } } };
   });
-  const deadline: BulkJob<FinalizeCaseJob> = {
-    name: JOB_NAMES.finalizeCase,
-    data: { caseId: input.caseId, cause: 'deadline', traceId: input.traceId },
-    opts: {
-      ...retry,
-      jobId: jobIds.finalize(input.caseId, 'deadline'),
-      // Both times are Redis TIME; BullMQ schedules by the process clock, so an early firing is possible
-      // when clocks disagree: the fence then says 'not-due' and the aggregator re-delays the job.
-      delay: Math.max(0, input.deadlineAt - (input.now ?? input.submittedAt)),
-    },
-  };
-  return { score, deadline };
+  return { score };
 }

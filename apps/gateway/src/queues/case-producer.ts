@@ -25,12 +25,9 @@ export class CaseProducer {
     }
   }
 
-  /** Enqueues a case's score jobs and its deadline trigger; resolves once Redis has them all. */
+  /** Enqueues a case's score jobs; resolves once Redis has them all. */
   async enqueue(jobs: CaseJobs): Promise<void> {
-    await Promise.all([
-      ...jobs.score.map(({ queue, job }) => this.adder(queue).add(job)),
-      this.adder(QUEUES.fusion).add(jobs.deadline),
-    ]);
+    await Promise.all(jobs.score.map(({ queue, job }) => this.adder(queue).add(job)));
   }
 
   queue(name: string): Queue | undefined {
