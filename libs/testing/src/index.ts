@@ -4,7 +4,7 @@ export * from './redis-sentinel';
 export * from './redis-cluster';
 export * from './redis-topologies';
 export * from './launch-app';
-export * from './malloc-tuning';
+export * from './runtime-tuning';
 export * from './launch-system';
 export * from './dcmjs-dicom';
 export * from './fhir-validators';

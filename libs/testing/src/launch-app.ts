@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { withMallocTuning } from './malloc-tuning';
+import { withRuntimeTuning } from './runtime-tuning';
 
 export interface AppSpec {
   name: string;
@@ -60,7 +60,7 @@ export async function launchApp(
   const extra = (process.env['LF_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...profile, ...extra, '--require', 'tsx/cjs', spec.entry], {
     cwd: WORKSPACE_ROOT,
-    env: withMallocTuning({ ...(options.inheritEnv === false ? { PATH: process.env['PATH'] ?? '' } : process.env), ...spec.env }),
+    env: withRuntimeTuning({ ...(options.inheritEnv === false ? { PATH: process.env['PATH'] ?? '' } : process.env), ...spec.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

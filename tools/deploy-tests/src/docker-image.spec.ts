@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { validate } from 'dockerfile-utils';
 import { copies, dockerignore, execForm, instructionsOf, readDockerfile, words, type Stage } from './support/dockerfile';
 import { healthcheck } from './support/docker-scripts';
-import { MALLOC_TUNING } from '@lf/testing';
+import { RUNTIME_TUNING } from '@lf/testing';
 import { readEnvExample, readRepoFile, repoFileExists, repoPath, SYSTEM_APPS, WORKER_QUEUES, WORKSPACE_ROOT } from './support/workspace';
 
 const { args, stages, text } = readDockerfile();
@@ -51,8 +51,8 @@ describe('docker/Dockerfile', () => {
     const env = instructionsOf(runtime, 'ENV').flatMap(words).join(' ');
     expect(env).toContain('TMPDIR=/tmp');
     expect(env).toContain('LF_MODELS_DIR=/app/models');
-    // The same glibc malloc tuning as npm start and the e2e tests run with.
-    for (const [name, value] of Object.entries(MALLOC_TUNING)) expect(env).toContain(`${name}=${value}`);
+    // The same malloc and V8 tuning as npm start and the e2e tests run with.
+    for (const [name, value] of Object.entries(RUNTIME_TUNING)) expect(env).toContain(`${name}=${value.includes(' ') ? JSON.stringify(value) : value}`);
     expect(instructionsOf(runtime, 'WORKDIR').map((w) => words(w)[0])).toEqual(['/app']);
   });
 
