@@ -42,7 +42,7 @@ const aggregatorEnvSchema = z.object({
   LF_SWEEP_INTERVAL_MS: envFields.int({ min: 10, max: 60_000, default: 40 }),
   LF_SWEEP_BATCH: envFields.int({ min: 1, max: 10_000, default: 100 }),
   LF_FINALIZE_RECOVERY_MS: envFields.int({ min: 100, max: 600_000, default: 2000 }),
-  /** Inputs are kept this long after finalization so a late worker can still score them, then they expire. */
+  /** Inputs of modalities that had not replied are kept this long after finalization so a late worker can still score them. */
   LF_INPUT_GRACE_MS: envFields.int({ min: 1000, max: 86_400_000, default: 60_000 }),
   /** Webhook deliveries: attempts in all, and the first retry delay (then 2x, 4x, ...). */
   LF_WEBHOOK_ATTEMPTS: envFields.int({ min: 1, max: 50, default: 8 }),
