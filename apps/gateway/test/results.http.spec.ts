@@ -50,7 +50,8 @@ describe('GET /v1/cases/{id}?wait=', () => {
     const started = Date.now();
     const res = await get(`/v1/cases/${caseId}?wait=10s`);
     expect(res.json().status).toBe('complete');
-    expect(Date.now() - started).toBeLessThan(500);
+    // Far below the 10 s it would wait for a pending case (loose: CI runs this beside the e2e suite).
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('answers with the pending case once the wait is over', async () => {

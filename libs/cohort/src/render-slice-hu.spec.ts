@@ -67,15 +67,6 @@ describe('renderSliceHu', () => {
     expect(artefacts / n).toBeGreaterThan(0.01);
     expect(artefacts / n).toBeLessThan(0.06);
   });
-
-  it('is fast: a few milliseconds per 256 x 256 slice', () => {
-    for (let k = 0; k < 5; k++) renderSliceHu(new Rng(k), 1, 256); // warm-up (JIT)
-    const started = performance.now();
-    const n = 40;
-    for (let k = 0; k < n; k++) renderSliceHu(new Rng(10 + k), k % 4, 256);
-    // About 3 ms on one core; the bound is loose because CI machines are shared.
-    expect((performance.now() - started) / n).toBeLessThan(25);
-  });
 });
 
 /** The corners are pure air (-1000 +- noise); a ring artefact lifts or lowers some of them by 40-90 HU. */

@@ -75,7 +75,7 @@ describe('createRedisConnection against real servers', () => {
 
     const started = Date.now();
     await expect(producer.set('k', 'v')).rejects.toThrow(/enableOfflineQueue/);
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(3000); // queued, it would wait for Redis for ever (loose: CI is shared)
     await expect(waitUntilReady(producer, 200)).rejects.toThrow(/not ready within 200 ms.*ECONNREFUSED/);
 
     const pending = worker.set('k', 'from-worker');
