@@ -31,7 +31,7 @@ describe('queueHealth', () => {
     expect(queueHealth({ ...healthyQueue, waiting: 2, oldestWaitingSeconds: 15 }, T).level).toBe('ok');
   });
 
-  it('counts delayed retries as backlog on modality queues but not deadline timers on the fusion queue', () => {
+  it('counts delayed retries as backlog on modality queues but not delayed jobs on the fusion queue (deadline triggers of an older gateway)', () => {
     expect(backlogOf({ kind: 'modality', waiting: 10, delayed: 5 })).toBe(15);
     expect(backlogOf({ kind: 'fusion', waiting: 10, delayed: 500 })).toBe(10);
     expect(queueHealth({ ...healthyQueue, waiting: 60, delayed: 50 }, T)).toEqual({ level: 'critical', reasons: ['backlog 110 > 100'] });

@@ -6,7 +6,7 @@
 (function () {
   const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
   const THRESHOLD_LABELS = {
-    maxBacklog: ['LF_DASHBOARD_MAX_BACKLOG', 'jobs ready to run per queue (delayed retries included, not fusion deadline timers); amber at half', (v) => `${v} jobs`],
+    maxBacklog: ['LF_DASHBOARD_MAX_BACKLOG', 'jobs ready to run per queue (delayed retries included; delayed fusion jobs are not work); amber at half', (v) => `${v} jobs`],
     maxOldestWaitSeconds: ['LF_DASHBOARD_MAX_OLDEST_WAIT_SECONDS', 'age of the oldest job ready to run; amber at half', (v) => `${v} s`],
     minWorkers: ['LF_DASHBOARD_MIN_WORKERS', 'workers connected per enabled queue; fewer with jobs waiting is red', (v) => String(v)],
     maxFailedPerMinute: ['LF_DASHBOARD_MAX_FAILED_PER_MINUTE', 'jobs failed in the last minute (amber)', (v) => `${v} / min`],
@@ -84,7 +84,7 @@
             { class: 'stats' },
             stat('waiting', q.counts.waiting, { 'data-field': 'waiting' }),
             stat('active', q.counts.active, { 'data-field': 'active' }),
-            stat(q.kind === 'fusion' ? 'deadline timers' : 'delayed', q.counts.delayed, { 'data-field': 'delayed' }),
+            stat('delayed', q.counts.delayed, { 'data-field': 'delayed' }),
             stat('failed', q.counts.failed, { 'data-field': 'failed' }),
             stat('completed / min', q.completedPerMinute, { 'data-field': 'completedPerMinute' }),
             stat('failed / min', q.failedPerMinute, { 'data-field': 'failedPerMinute' }),
