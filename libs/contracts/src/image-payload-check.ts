@@ -37,13 +37,13 @@ export function imagePayloadProblem(input: ImagePayloadFields): string | undefin
   const prefix = (n: number) => (bytes ? bytes.subarray(0, n) : decodePrefix(input.data, n));
   switch (input.format) {
     case 'dicom': {
-      if (byteLength < DICOM_MAGIC_OFFSET + 4 || Buffer.from(prefix(DICOM_MAGIC_OFFSET + 4)).toString('latin1', DICOM_MAGIC_OFFSET) !== 'DICM') {
+      if (byteLength < DICOM_MAGIC_OFFSET + 4 || prefix(DICOM_MAGIC_OFFSET + 4).toString('latin1', DICOM_MAGIC_OFFSET) !== 'DICM') {
         return "is not a DICOM Part 10 file (no 'DICM' marker at byte 128)";
       }
       return undefined;
     }
     case 'png':
-      return Buffer.from(prefix(8)).equals(PNG_SIGNATURE) ? undefined : 'is not a PNG file (bad signature)';
+      return prefix(8).equals(PNG_SIGNATURE) ? undefined : 'is not a PNG file (bad signature)';
     case 'raw': {
       const expected = input.width * input.height * RAW_BYTES_PER_SAMPLE[input.dtype];
       const actual = byteLength;

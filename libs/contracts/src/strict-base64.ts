@@ -58,15 +58,9 @@ const BYTES_CHUNK_CHARS = 64 * 1024;
  */
 export function decodeStrictBase64Bytes(ascii: Uint8Array): Buffer | undefined {
   const source = Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength);
-  const length = source.length;
-  if (length === 0) return undefined;
-  let end = length;
-  while (end > 0 && source[end - 1] === 0x3d) end--;
-  if (length - end > 2 || (end !== length && length % 4 !== 0)) return undefined;
-  const tail = end % 4;
-  if (tail === 1) return undefined;
-  if (source.indexOf(0x2d) !== -1 || source.indexOf(0x5f) !== -1) return undefined; // '-', '_'
-  const expected = (end >> 2) * 3 + (tail === 0 ? 0 : tail - 1);
+  const shape = canonicalShape(source.length, (i) => source[i]);
+  if (!shape || source.indexOf(0x2d) !== -1 || source.indexOf(0x5f) !== -1) return undefined; // '-', '_'
+  const { end, expected } = shape;
   const bytes = Buffer.allocUnsafe(expected);
   let written = 0;
   for (let start = 0; start < end; start += BYTES_CHUNK_CHARS) {
@@ -76,28 +70,36 @@ export function decodeStrictBase64Bytes(ascii: Uint8Array): Buffer | undefined {
     if (bytes.write(source.toString('latin1', start, stop), written, want, 'base64') !== want) return undefined;
     written += want;
   }
-  if (tail !== 0 && (sextet(source[end - 1]) & (tail === 2 ? 0x0f : 0x03)) !== 0) return undefined;
   return bytes;
 }
 
 function decode(text: string): Buffer | undefined {
-  if (text.length === 0) return undefined;
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
-  if (text.length - end > 2 || (end !== text.length && text.length % 4 !== 0)) return undefined;
+  const shape = canonicalShape(text.length, (i) => text.charCodeAt(i));
+  if (!shape || text.indexOf('-') !== -1 || text.indexOf('_') !== -1) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === shape.expected ? bytes : undefined;
+}
+
+/**
+ * What canonical base64 of `length` characters must look like, from its padding and last data character
+ * alone (`codeAt` reads one character code): where the data ends and how many bytes it decodes to, or
+ * undefined when padding or trailing bits already rule it out. Callers still check the alphabet.
+ */
+function canonicalShape(length: number, codeAt: (i: number) => number): { end: number; expected: number } | undefined {
+  if (length === 0) return undefined;
+  let end = length;
+  while (end > 0 && codeAt(end - 1) === 0x3d) end--;
+  if (length - end > 2 || (end !== length && length % 4 !== 0)) return undefined;
   const tail = end % 4;
   if (tail === 1) return undefined;
-  if (text.indexOf('-') !== -1 || text.indexOf('_') !== -1) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length !== (end >> 2) * 3 + (tail === 0 ? 0 : tail - 1)) return undefined;
   // The last character of a 2- or 3-character tail holds 4 or 2 bits that encode nothing: they must be 0.
-  if (tail !== 0 && (sextet(text.charCodeAt(end - 1)) & (tail === 2 ? 0x0f : 0x03)) !== 0) return undefined;
-  return bytes;
+  if (tail !== 0 && (sextet(codeAt(end - 1)) & (tail === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  return { end, expected: (end >> 2) * 3 + (tail === 0 ? 0 : tail - 1) };
 }
 
 function sextet(code: number): number {
   if (code >= 0x41 && code <= 0x5a) return code - 0x41; // A-Z
   if (code >= 0x61 && code <= 0x7a) return code - 0x61 + 26; // a-z
   if (code >= 0x30 && code <= 0x39) return code - 0x30 + 52; // 0-9
-  return code === 0x2b ? 62 : 63; // '+', '/' (anything else already failed the length check)
+  return code === 0x2b ? 62 : 63; // '+', '/' (anything else fails the caller's decoded-length check anyway)
 }

@@ -176,8 +176,10 @@ export class CaseStore {
     if (options.clearDeadline) pipeline.zrem(this.keys.deadlines(), caseId);
     if (reply === 1) {
       pipeline.xadd(this.keys.finalized(), 'MAXLEN', '~', FINALIZED_STREAM_MAX_LEN, '*', 'caseId', caseId);
-      if (inputs && inputs.replied.length > 0) pipeline.unlink(...inputs.replied.map((m) => this.keys.blob(caseId, m)));
-      for (const modality of inputs?.missing ?? []) pipeline.call('PEXPIRE', this.keys.blob(caseId, modality), Math.max(1, Math.round(inputs!.graceMs)), 'LT');
+      if (inputs) {
+        if (inputs.replied.length > 0) pipeline.unlink(...inputs.replied.map((m) => this.keys.blob(caseId, m)));
+        for (const modality of inputs.missing) pipeline.call('PEXPIRE', this.keys.blob(caseId, modality), Math.max(1, Math.round(inputs.graceMs)), 'LT');
+      }
     }
     for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
     return reply === 1;

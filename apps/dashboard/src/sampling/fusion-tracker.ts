@@ -134,16 +134,17 @@ export class FusionTracker {
     let caseId = '';
     for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === 'caseId') caseId = flat[i + 1];
     if (!caseId || this.recorded.has(caseId)) return;
-    this.enqueue(caseId, now, now, true);
+    this.enqueue(caseId, now);
   }
 
-  private enqueue(caseId: string, checkAt: number, now: number, sooner: boolean): void {
+  /** Look at the case on this tick. */
+  private enqueue(caseId: string, now: number): void {
     const existing = this.watch.get(caseId);
     if (existing) {
-      if (sooner) existing.checkAt = Math.min(existing.checkAt, checkAt);
+      existing.checkAt = Math.min(existing.checkAt, now);
       return;
     }
-    this.watch.set(caseId, { checkAt, since: now });
+    this.watch.set(caseId, { checkAt: now, since: now });
     const max = this.options.maxWatched ?? 100_000;
     while (this.watch.size > max) {
       this.watch.delete(this.watch.keys().next().value as string);
