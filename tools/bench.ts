@@ -6,7 +6,8 @@
  *                 finalizedAt - submittedAt, so the client's own scheduling noise is excluded);
  *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
  *                 wall time) and the same latency percentiles.
- * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), scraped every 500 ms.
+ * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), scraped every 2 s
+ * (each scrape costs every app a few ms of CPU, which the bench should not add to the figures it measures).
  * CPU per case (`cpuMsPerCase`): each app's process_cpu_seconds_total, Redis' INFO cpu and this client's own
  * CPU over the phase (results collected included), divided by the cases submitted in it.
  * Writes reports/bench.json.
@@ -18,6 +19,7 @@ import { createHttpClient } from './lib/http-client';
 import { percentile } from './lib/percentile';
 
 const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014, 'webhook-dispatcher': 3015, dashboard: 3001 };
+const RSS_SCRAPE_MS = 2000;
 /** Apps whose peak RSS is reported against the 250 MB target. */
 const RSS_APPS = new Set(['gateway', 'imaging-worker', 'tabular-worker', 'vitals-worker', 'fusion-aggregator']);
 
@@ -66,7 +68,7 @@ async function main() {
         const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
         if (match && RSS_APPS.has(app)) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
       }));
-      await sleep(500);
+      await sleep(RSS_SCRAPE_MS);
     }
   })();
 

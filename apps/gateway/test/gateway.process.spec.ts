@@ -30,9 +30,8 @@ it('serves, logs JSON with the case id but no inputs, and exits 0 on SIGTERM', a
     });
     expect(res.status).toBe(202);
     const { caseId } = (await res.json()) as { caseId: string };
-    await new Promise((r) => setTimeout(r, 100));
-    const lines = app.output.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.some((l) => l['msg'] === 'case submitted' && l['caseId'] === caseId)).toBe(true);
+    const submitted = await app.waitForOutput((l) => l.startsWith('{') && l.includes('"case submitted"') && l.includes(caseId));
+    expect(JSON.parse(submitted)).toMatchObject({ msg: 'case submitted', caseId });
     expect(app.output.join('\n')).not.toContain('MRN-SECRET-777');
   } finally {
     expect(await app.stop()).toBe(0);

@@ -58,6 +58,7 @@ it('re-reads the tenants file on SIGHUP', async () => {
   const status = async (key: string) => (await fetch(`http://127.0.0.1:${port}/v1/cases/nope`, { headers: { authorization: `Bearer ${key}` } })).status;
   const logged = (msg: string) => app.output.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === msg);
   try {
+    await app.waitForOutput((l) => l.includes('"gateway listening"'));
     expect(logged('gateway listening')[0]).toMatchObject({ tenants: ['north'], tenantsFrom: path });
     expect([await status(OLD), await status(NEW)]).toEqual([404, 401]);
 
@@ -71,6 +72,7 @@ it('re-reads the tenants file on SIGHUP', async () => {
     for (let i = 0; i < 50 && (await status(NEW)) !== 404; i++) await new Promise((r) => setTimeout(r, 50));
     expect([await status(OLD), await status(NEW)]).toEqual([401, 404]);
     // The directory watch and the signal race for it; either way the change is applied exactly once.
+    await app.waitForOutput((l) => l.includes('"tenants file reloaded"'));
     expect(logged('tenants file reloaded')).toEqual([expect.objectContaining({ trigger: expect.stringMatching(/^(watch|SIGHUP)$/), file: path, keys: 1 })]);
   } finally {
     expect(await app.stop()).toBe(0);

@@ -41,7 +41,7 @@ it('becomes ready with a tenants file, serves metrics, and exits 0 on SIGTERM', 
   });
   try {
     expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('lf_webhook_deliveries_total');
-    expect(app.output.join('\n')).toContain('webhook dispatcher started');
+    expect(await app.waitForOutput((l) => l.includes('webhook dispatcher started'))).toContain('webhook dispatcher started');
   } finally {
     expect(await app.stop()).toBe(0);
   }

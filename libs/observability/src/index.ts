@@ -12,6 +12,7 @@ export {
   type SafeLogValue,
 } from './logger/redact-log-fields';
 export { createLogger, type Logger, type LoggerOptions, type LogFields } from './logger/json-logger';
+export { bufferedLineSink, sharedStdoutSink, type BufferedLineSink, type BufferedLineSinkOptions } from './logger/buffered-line-sink';
 export { NestJsonLogger } from './logger/nest-json-logger';
 export { newTraceId } from './logger/new-trace-id';
 

@@ -18,6 +18,12 @@ export interface LaunchedApp {
   readonly pid: number;
   /** Every output line so far (stdout and stderr), for assertions on behaviour and debugging. */
   readonly output: string[];
+  /**
+   * Resolves with the first output line that `match` accepts, waiting up to `timeoutMs` for it: apps write
+   * their logs in batches (up to 50 ms late, see buffered-line-sink.ts), so a line is not there the moment
+   * its cause is visible over HTTP. Rejects on timeout or when the app exits first.
+   */
+  waitForOutput(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   /** SIGTERM and wait for exit; resolves with the exit code (null if killed by a signal). */
   stop(timeoutMs?: number): Promise<number | null>;
   /** Send any signal (SIGKILL, SIGSTOP, SIGCONT...) without waiting. */
@@ -79,6 +85,16 @@ export async function launchApp(
     pid: child.pid!,
     output,
     exited,
+    waitForOutput: async (match, timeoutMs = 5_000) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const line = output.find(match);
+        if (line !== undefined) return line;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${spec.name} exited before writing the expected line`);
+        if (Date.now() > until) throw new Error(`${spec.name} did not write the expected line within ${timeoutMs} ms:\n${output.slice(-30).join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     signal: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },

@@ -1,5 +1,6 @@
 import { isLevelEnabled, type LogLevel } from './log-level';
 import { redactLogFields } from './redact-log-fields';
+import { sharedStdoutSink } from './buffered-line-sink';
 
 /** Structured fields of one event. Values are redacted and flattened before writing (redact-log-fields.ts). */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -17,16 +18,13 @@ export interface Logger {
 export interface LoggerOptions {
   app: string;
   level?: LogLevel;
-  /** Receives one JSON document per event, without the newline. Default: stdout. */
+  /** Receives one JSON document per event, without the newline. Default: stdout, in batches (buffered-line-sink.ts). */
   sink?: (line: string) => void;
   clock?: () => Date;
 }
 
 const RESERVED = new Set(['time', 'level', 'app', 'msg']);
 
-const stdoutSink = (line: string) => {
-  process.stdout.write(`${line}\n`);
-};
 
 class JsonLogger implements Logger {
   constructor(
@@ -76,7 +74,7 @@ class JsonLogger implements Logger {
 /** One JSON line per event: `{time, level, app, msg, ...fields}`; fields pass the PHI redaction. */
 export function createLogger(options: LoggerOptions): Logger {
   return new JsonLogger(
-    { level: 'info', sink: stdoutSink, clock: () => new Date(), ...options },
+    { level: 'info', clock: () => new Date(), ...options, sink: options.sink ?? sharedStdoutSink() },
     {},
   );
 }
