@@ -14,7 +14,6 @@ import { FusionEngine } from './fusion/fusion-engine';
 import { AggregatorModule } from './nest/aggregator.module';
 import { createFinalizeCaseProcessor } from './nest/finalize-case.processor';
 import { DeadlineSweeper } from './sweeper/deadline-sweeper';
-import { redisNextDeadline } from './sweeper/next-deadline';
 import { QueueWebhookEnqueuer } from './webhooks/webhook-enqueuer';
 
 export interface RunningAggregator {
@@ -108,7 +107,6 @@ export async function bootstrapAggregator(config: AggregatorConfig, options: Boo
       logger,
       intervalMs: config.sweep.intervalMs,
       batchSize: config.sweep.batchSize,
-      nextDeadline: redisNextDeadline(producer, keys),
     });
 
     const processor = createFinalizeCaseProcessor({ connection: workerConnection, prefix: keys.queuePrefix(QUEUES.fusion), concurrency: config.concurrency, logger });

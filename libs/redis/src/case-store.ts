@@ -18,6 +18,7 @@ import type {
   CaseSnapshot,
   CaseStatus,
   CaseView,
+  DeadlineScan,
   FenceOutcome,
   RecordScoreOutcome,
   RegisteredCase,
@@ -27,7 +28,7 @@ import type {
 import { CaseStateError } from './errors/case-state.error';
 import { CorruptCaseDataError } from './errors/corrupt-case-data.error';
 import { createKeyBuilder, type KeyBuilder } from './keys';
-import { runLuaScript } from './lua/lua-script';
+import { execPipelineThenLuaScript, runLuaScript } from './lua/lua-script';
 import { luaScripts } from './lua/scripts.generated';
 import type { RedisConnection } from './redis-connection';
 
@@ -71,19 +72,18 @@ export class CaseStore {
     validateRegistration(reg);
     const { caseId } = reg;
     const ttlMs = reg.ttlSeconds * 1000;
-    // Blobs first, with plain SETs on the same connection (so they land before the case exists and before any
-    // job can ask for them), not as script arguments: see registerCase-2.lua. NX: a repeated registration of
-    // the same id overwrites nothing, as for the case itself.
-    const blobWrites = Object.keys(reg.blobs).map((m) => this.redis.set(this.keys.blob(caseId, m), reg.blobs[m], 'PX', ttlMs, 'NX'));
-    const [reply] = await Promise.all([
-      runLuaScript(
-        this.redis,
-        luaScripts.registerCase,
-        [this.keys.case(caseId), this.keys.events(caseId)],
-        [reg.tenant, reg.expected.join(','), reg.strategy, reg.deadlineMs, ttlMs, reg.traceId, this.eventsMaxLen, reg.subject ?? '', reg.basis?.length ? JSON.stringify(reg.basis) : ''],
-      ),
-      ...blobWrites,
-    ]);
+    // Blobs first, with plain SETs in the same pipeline as the script (one write, one round trip; they land
+    // before the case exists and before any job can ask for them), not as script arguments: see
+    // registerCase-2.lua. NX: a repeated registration of the same id overwrites nothing, as for the case itself.
+    const pipeline = this.redis.pipeline();
+    for (const m of Object.keys(reg.blobs)) pipeline.set(this.keys.blob(caseId, m), reg.blobs[m], 'PX', ttlMs, 'NX');
+    const reply = await execPipelineThenLuaScript(
+      this.redis,
+      pipeline,
+      luaScripts.registerCase,
+      [this.keys.case(caseId), this.keys.events(caseId)],
+      [reg.tenant, reg.expected.join(','), reg.strategy, reg.deadlineMs, ttlMs, reg.traceId, this.eventsMaxLen, reg.subject ?? '', reg.basis?.length ? JSON.stringify(reg.basis) : ''],
+    );
     const [created, submittedAt, deadlineAt, status] = expectTuple(reply, 4, 'registerCase') as [number, number, number, string];
     // Also on a repeated registration of a pending case: the first attempt may have died before this ZADD.
     if (status === 'pending') await this.redis.zadd(this.keys.deadlines(), deadlineAt, caseId);
@@ -265,8 +265,18 @@ export class CaseStore {
 
   /** Case ids whose deadline has passed by the Redis clock, earliest first: the sweeper's work list. */
   async dueDeadlines(limit = 100): Promise<string[]> {
-    const now = await this.now();
-    return this.redis.zrangebyscore(this.keys.deadlines(), '-inf', now, 'LIMIT', 0, limit);
+    return (await this.scanDeadlines(limit)).due;
+  }
+
+  /**
+   * The deadlines index in one round trip (scanDeadlines-1.lua): the Redis time, up to `limit` due case ids
+   * (earliest first) and the earliest deadline still ahead (null when none is pending).
+   */
+  async scanDeadlines(limit = 100): Promise<DeadlineScan> {
+    const reply = await runLuaScript(this.redis, luaScripts.scanDeadlines, [this.keys.deadlines()], [limit]);
+    const [now, due, nextDeadlineAt] = expectTuple(reply, 3, 'scanDeadlines') as [number, string[], number];
+    if (!Array.isArray(due)) throw new Error(`scanDeadlines: unexpected script reply ${JSON.stringify(reply)}`);
+    return { now: Number(now), due, nextDeadlineAt: nextDeadlineAt === -1 ? null : Number(nextDeadlineAt) };
   }
 
   async clearDeadline(caseId: string): Promise<void> {

@@ -132,3 +132,12 @@ export interface CaseEvent {
 
 /** Audit entries of the webhook dispatcher: delivered (2xx), or failed for good (attempts used up, or permanent). */
 export type WebhookEventOutcome = 'webhook-delivered' | 'webhook-failed';
+
+/** One look at the deadlines index (CaseStore.scanDeadlines), all times ms on the Redis clock. */
+export interface DeadlineScan {
+  now: number;
+  /** Case ids whose deadline has passed, earliest first. */
+  due: string[];
+  /** The earliest deadline still ahead, or null when no other case is pending. */
+  nextDeadlineAt: number | null;
+}

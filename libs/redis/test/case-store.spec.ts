@@ -384,6 +384,26 @@ describe('deadlines', () => {
     await store.clearDeadline(second.caseId);
     expect(await store.dueDeadlines(1000)).not.toContain(second.caseId);
   });
+
+  it('scans in one call: the Redis time, the due cases and the earliest deadline still ahead', async () => {
+    await redis.del(keys.deadlines());
+    const empty = await store.scanDeadlines(10);
+    expect(empty).toEqual({ now: expect.any(Number), due: [], nextDeadlineAt: null });
+    expect(Math.abs(empty.now - (await store.now()))).toBeLessThan(1000);
+
+    const soon = await store.register(registration({ deadlineMs: 100 }));
+    const later = await store.register(registration({ deadlineMs: 60_000 }));
+    const before = await store.scanDeadlines(10);
+    expect(before.due).toEqual([]);
+    expect(before.nextDeadlineAt).toBe(soon.deadlineAt);
+
+    await untilRedisTime(store, soon.deadlineAt);
+    const after = await store.scanDeadlines(10);
+    expect(after.due).toEqual([soon.caseId]);
+    expect(after.now).toBeGreaterThanOrEqual(soon.deadlineAt);
+    expect(after.nextDeadlineAt).toBe(later.deadlineAt);
+    await expect(store.scanDeadlines(0)).rejects.toThrow(/limit must be an integer >= 1/);
+  });
 });
 
 describe('robustness', () => {
@@ -394,6 +414,20 @@ describe('robustness', () => {
     expect(await redis.script('EXISTS', luaScripts.recordScore.sha1)).toEqual([0]);
     expect(await store.recordScore(reg.caseId, score('tabular'))).toBe('all-replied');
     expect(await redis.script('EXISTS', luaScripts.recordScore.sha1)).toEqual([1]);
+  });
+
+  it('registers in one round trip, and still when the script cache was flushed: blobs once, case once', async () => {
+    await redis.script('FLUSH');
+    const reg = registration();
+    expect(Object.keys(reg.blobs)).toEqual(['imaging']);
+    const registered = await store.register(reg);
+    expect(registered.created).toBe(true);
+    expect(await redis.script('EXISTS', luaScripts.registerCase.sha1)).toEqual([1]);
+    for (const [m, bytes] of Object.entries(reg.blobs)) expect(await redis.getBuffer(keys.blob(reg.caseId, m))).toEqual(Buffer.from(bytes));
+    expect((await store.get(reg.caseId))!.status).toBe('pending');
+    // A repeat after a flush: the SETs are NX and the script reports the existing case.
+    await redis.script('FLUSH');
+    expect(await store.register(reg)).toEqual({ ...registered, created: false });
   });
 
   it('reports corrupt data with the key and field instead of a bare JSON error', async () => {

@@ -21,11 +21,8 @@ import type { CaseStore } from '@lf/redis';
 import type { AggregatorMetrics } from '../aggregator-metrics';
 import type { CaseFinalizer } from '../finalize/case-finalizer';
 
-/** The earliest pending deadline and the Redis time it was read at (ms), or null when none is pending. */
-export type NextDeadline = () => Promise<{ deadlineAt: number; now: number } | null>;
-
 export interface DeadlineSweeperOptions {
-  store: Pick<CaseStore, 'dueDeadlines'>;
+  store: Pick<CaseStore, 'scanDeadlines'>;
   finalizer: Pick<CaseFinalizer, 'finalize'>;
   metrics: AggregatorMetrics;
   logger: Logger;
@@ -33,8 +30,6 @@ export interface DeadlineSweeperOptions {
   intervalMs: number;
   /** Due cases taken per sweep; a full batch that made progress is followed by another sweep at once. */
   batchSize: number;
-  /** When given, the sweeper sleeps only until the next deadline (but at least `minWakeMs`). */
-  nextDeadline?: NextDeadline;
   /** Floor for deadline-driven sleeps, so a burst of deadlines is handled in batches. Default 5 ms. */
   minWakeMs?: number;
 }
@@ -43,6 +38,8 @@ export interface SweepResult {
   due: number;
   /** Due cases that left the index (finalized, recovered, found done or gone); the rest are held by a live finalizer. */
   settled: number;
+  /** The earliest deadline not yet due when the index was read, and the Redis time it was read at (ms). */
+  next: { deadlineAt: number; now: number } | null;
 }
 
 export class DeadlineSweeper {
@@ -65,10 +62,10 @@ export class DeadlineSweeper {
     await this.running;
   }
 
-  /** One sweep over up to `batchSize` due cases. */
+  /** One sweep over up to `batchSize` due cases (one round trip to read the index, then the finalizations). */
   async sweepOnce(): Promise<SweepResult> {
     const { store, finalizer, metrics, logger, batchSize } = this.options;
-    const due = await store.dueDeadlines(batchSize);
+    const { due, now, nextDeadlineAt } = await store.scanDeadlines(batchSize);
     metrics.dueDeadlines.set(due.length);
     const outcomes = await Promise.all(
       due.map((caseId) =>
@@ -82,20 +79,21 @@ export class DeadlineSweeper {
         ),
       ),
     );
-    return { due: due.length, settled: outcomes.filter((o) => o !== 'in-progress' && o !== 'not-due' && o !== 'error').length };
+    return {
+      due: due.length,
+      settled: outcomes.filter((o) => o !== 'in-progress' && o !== 'not-due' && o !== 'error').length,
+      next: nextDeadlineAt === null ? null : { deadlineAt: nextDeadlineAt, now },
+    };
   }
 
   /** How long to sleep after a sweep (pure, exported for tests). */
-  static nextDelay(
-    sweep: SweepResult | undefined,
-    next: { deadlineAt: number; now: number } | null | undefined,
-    options: { intervalMs: number; batchSize: number; minWakeMs: number },
-  ): number {
+  static nextDelay(sweep: SweepResult | undefined, options: { intervalMs: number; batchSize: number; minWakeMs: number }): number {
     if (sweep === undefined) return options.intervalMs; // the sweep failed: back off
     if (sweep.due >= options.batchSize && sweep.settled > 0) return 0; // a backlog: keep going
     // Due cases that no sweep could settle are fenced by a live (or crashed) finalizer: their grace period,
     // not the deadline, decides when to look again, so do not spin on them.
     if (sweep.due > 0 && sweep.settled === 0) return options.intervalMs;
+    const next = sweep.next;
     if (!next) return options.intervalMs;
     const untilDue = next.deadlineAt - next.now + 1; // ZRANGEBYSCORE -inf now is inclusive: due at deadlineAt
     return Math.min(options.intervalMs, Math.max(options.minWakeMs, untilDue));
@@ -109,16 +107,14 @@ export class DeadlineSweeper {
   }
 
   private async tick(): Promise<void> {
-    const { intervalMs, batchSize, minWakeMs = 5, nextDeadline } = this.options;
+    const { intervalMs, batchSize, minWakeMs = 5 } = this.options;
     let sweep: SweepResult | undefined;
-    let next: { deadlineAt: number; now: number } | null | undefined;
     try {
       sweep = await this.sweepOnce();
-      if (nextDeadline) next = await nextDeadline();
     } catch (err) {
       this.options.metrics.sweepErrors.inc();
       this.options.logger.warn('deadline sweep failed', { err: err as Error });
     }
-    this.schedule(DeadlineSweeper.nextDelay(sweep, next, { intervalMs, batchSize, minWakeMs }));
+    this.schedule(DeadlineSweeper.nextDelay(sweep, { intervalMs, batchSize, minWakeMs }));
   }
 }

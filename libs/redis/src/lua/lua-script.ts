@@ -34,3 +34,30 @@ export async function runLuaScript(
     return connection.eval(script.source, keys.length, ...keys, ...args);
   }
 }
+
+/**
+ * Sends the commands already queued on `pipeline` and then the script, in one write and one round trip,
+ * and resolves with the script's reply. Any queued command's error is thrown (the script's reply is then
+ * ignored); NOSCRIPT falls back to `runLuaScript` on `connection` (EVAL, a second round trip), which is safe
+ * because the script did not run. For Cluster, every key of the pipeline must share one slot.
+ */
+export async function execPipelineThenLuaScript(
+  connection: RedisConnection,
+  pipeline: ReturnType<RedisConnection['pipeline']>,
+  script: LuaScript,
+  keys: readonly string[],
+  args: readonly LuaArg[],
+): Promise<unknown> {
+  if (keys.length !== script.numberOfKeys && !(script.variadicKeys && keys.length > script.numberOfKeys)) {
+    throw new Error(`${script.name} takes ${script.numberOfKeys}${script.variadicKeys ? '+' : ''} keys, got ${keys.length}`);
+  }
+  pipeline.evalsha(script.sha1, keys.length, ...keys, ...args);
+  const replies = (await pipeline.exec()) ?? [];
+  const scriptReply = replies.pop();
+  for (const [err] of replies) if (err) throw err;
+  if (!scriptReply) throw new Error(`${script.name}: the pipeline returned no reply for the script`);
+  const [err, reply] = scriptReply;
+  if (!err) return reply;
+  if (!err.message.startsWith('NOSCRIPT')) throw err;
+  return runLuaScript(connection, script, keys, args);
+}
