@@ -5,7 +5,8 @@
  *   fixed rate  - open loop at `--rate` cases/s: submit-to-result latency p50/p95/p99 (server clock,
  *                 finalizedAt - submittedAt, so the client's own scheduling noise is excluded);
  *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
- *                 wall time) and the same latency percentiles.
+ *                 wall time) and the same latency percentiles. A submitter refused with 503 (backpressure)
+ *                 or 429 waits the Retry-After it was given, as a client should; refusals are counted.
  * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), scraped every 2 s
  * (each scrape costs every app a few ms of CPU, which the bench should not add to the figures it measures).
  * CPU per case (`cpuMsPerCase`): each app's process_cpu_seconds_total, Redis' INFO cpu and this client's own
@@ -52,10 +53,12 @@ async function main() {
   // A pool of realistic bodies (all three modalities, mixed image formats), reused round robin.
   const bodies = [...generateCohort({ seed: 5150, n: 200, naturalMissingness: false, imagingFormat: 'mixed' })].map((c) => Buffer.from(JSON.stringify({ ...c.request, deadlineMs: 5000 })));
   let next = 0;
-  const submit = async (): Promise<string | undefined> => {
+  /** A case id, or how long the gateway asked us to wait (503 backpressure, 429 rate limit: Retry-After). */
+  const submit = async (): Promise<{ caseId: string } | { retryAfterMs: number } | undefined> => {
     const response = await http.post('/v1/cases', bodies[next++ % bodies.length]);
-    if (response.status !== 202) return undefined;
-    return (JSON.parse(response.body) as { caseId: string }).caseId;
+    if (response.status === 202) return { caseId: (JSON.parse(response.body) as { caseId: string }).caseId };
+    if (response.status === 503 || response.status === 429) return { retryAfterMs: 1000 * Number(response.headers['retry-after'] ?? 1) };
+    return undefined;
   };
 
   const peakRss: Record<string, number> = {};
@@ -131,15 +134,22 @@ async function main() {
   /** Open loop: submits `rate` cases/s for `seconds`, then waits for every accepted case's result. */
   const openLoop = async (rate: number, seconds: number) => {
     const ids: Promise<string | undefined>[] = [];
+    let refused = 0;
     const started = Date.now();
     for (let k = 0; k < rate * seconds; k++) {
       const due = started + (k * 1000) / rate;
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
-      ids.push(submit());
+      ids.push(
+        submit().then((reply) => {
+          if (reply && 'caseId' in reply) return reply.caseId;
+          refused++;
+          return undefined;
+        }),
+      );
     }
     const accepted = (await Promise.all(ids)).filter((id): id is string => id !== undefined);
-    return { accepted, results: await collect(accepted) };
+    return { accepted, refused, results: await collect(accepted) };
   };
 
   if (args.warmup > 0) {
@@ -151,9 +161,9 @@ async function main() {
   const fixedPhase = async () => {
     console.error(`fixed rate: ${args.rate} cases/s for ${args.seconds} s ...`);
     const cpuBefore = await cpuSeconds();
-    const { accepted, results: fixed } = await openLoop(args.rate, args.seconds);
+    const { accepted, refused, results: fixed } = await openLoop(args.rate, args.seconds);
     const cpuMsPerCase = cpuPerCase(cpuBefore, await cpuSeconds(), accepted.length);
-    return { targetPerSecond: args.rate, seconds: args.seconds, accepted: accepted.length, statuses: fixed.statuses, latencyMs: summary(fixed.latencies), cpuMsPerCase };
+    return { targetPerSecond: args.rate, seconds: args.seconds, accepted: accepted.length, refused, statuses: fixed.statuses, latencyMs: summary(fixed.latencies), cpuMsPerCase };
   };
 
   // Phase 2: closed loop at saturation.
@@ -165,9 +175,13 @@ async function main() {
     const satStart = Date.now();
     await Promise.all(Array.from({ length: args.concurrency }, async () => {
       while (Date.now() - satStart < args.seconds * 1000) {
-        const id = await submit();
-        if (id) satIds.push(id);
-        else rejected++;
+        const reply = await submit();
+        if (reply && 'caseId' in reply) satIds.push(reply.caseId);
+        else {
+          rejected++;
+          // As a client should: wait as long as the gateway asks (never past the end of the phase).
+          if (reply) await sleep(Math.min(reply.retryAfterMs, args.seconds * 1000 - (Date.now() - satStart)));
+        }
       }
     }));
     const submitSeconds = (Date.now() - satStart) / 1000;

@@ -11,6 +11,8 @@ export interface AccessMetrics {
   readonly rateLimitErrors: Counter;
   /** Waiting work per modality queue (wait + paused + prioritized + delayed), as last sampled. */
   readonly queueBacklog: Gauge<'queue'>;
+  /** How long each modality queue's oldest waiting job has waited, as last sampled (seconds). */
+  readonly queueOldestWait: Gauge<'queue'>;
   /** Redis used_memory / maxmemory as last sampled (absent when Redis has no maxmemory). */
   readonly redisMemoryRatio: Gauge;
   /** A state set: 1 for the current backpressure state (accepting | shedding), 0 for the other. */
@@ -26,6 +28,7 @@ export function createAccessMetrics(base: Metrics): AccessMetrics {
     rateLimited: base.counter({ name: 'lf_rate_limited_requests_total', help: 'Requests refused with 429, by tenant.', labelNames: ['tenant'] }),
     rateLimitErrors: base.counter({ name: 'lf_rate_limit_errors_total', help: 'Rate-limit checks that failed on Redis; the request was let through.' }),
     queueBacklog: base.gauge({ name: 'lf_queue_backlog_jobs', help: 'Jobs waiting per modality queue (wait+paused+prioritized+delayed), sampled.', labelNames: ['queue'] }),
+    queueOldestWait: base.gauge({ name: 'lf_queue_oldest_wait_seconds', help: 'How long the oldest waiting job of each modality queue has waited, sampled.', labelNames: ['queue'] }),
     redisMemoryRatio: base.gauge({ name: 'lf_redis_memory_used_ratio', help: 'Redis used_memory / maxmemory, sampled (only when maxmemory is set).' }),
     backpressureState: base.gauge({ name: 'lf_backpressure_info', help: 'Backpressure state set: 1 for the current state (accepting | shedding).', labelNames: ['state'] }),
     backpressureSampleErrors: base.counter({ name: 'lf_backpressure_sample_errors_total', help: 'Backpressure samples that failed (Redis unreachable).' }),

@@ -42,7 +42,7 @@ export class GatewayAccess {
     this.backpressure = new BackpressureMonitor({
       queues: deps.queues,
       redis: deps.redis,
-      thresholds: { maxBacklog: config.backpressure.maxBacklog, maxMemoryRatio: config.backpressure.maxMemoryRatio },
+      thresholds: { maxBacklog: config.backpressure.maxBacklog, maxQueueWaitMs: config.backpressure.maxQueueWaitMs, maxMemoryRatio: config.backpressure.maxMemoryRatio },
       sampleMs: config.backpressure.sampleMs,
       logger,
       metrics: this.access,
@@ -86,6 +86,8 @@ export class GatewayAccess {
               sampledAt: new Date(state.sample.at).toISOString(),
               backlog: state.sample.backlog,
               maxBacklog: this.deps.config.backpressure.maxBacklog,
+              oldestWaitMs: Object.fromEntries(Object.entries(state.sample.oldestWaitMs).map(([queue, ms]) => [queue, Math.round(ms)])),
+              maxQueueWaitMs: this.deps.config.backpressure.maxQueueWaitMs,
               ...(state.sample.memoryRatio !== undefined ? { memoryRatio: Number(state.sample.memoryRatio.toFixed(4)), maxMemoryRatio: this.deps.config.backpressure.maxMemoryRatio } : {}),
             }
           : {}),

@@ -25,7 +25,7 @@ export interface GatewayConfig {
   tenantsPollMs: number;
   /** Default per-tenant rate limit (a tenant's `rateLimit` in the tenants file overrides it). */
   rateLimit: RateLimitPolicy;
-  backpressure: { maxBacklog: number; maxMemoryRatio: number; sampleMs: number; retryAfterSeconds: number };
+  backpressure: { maxBacklog: number; maxQueueWaitMs: number; maxMemoryRatio: number; sampleMs: number; retryAfterSeconds: number };
   audit: { streamMaxLen: number; log: boolean };
   /** Not errors, but worth a log line at boot. */
   warnings: string[];
@@ -78,6 +78,7 @@ const gatewayEnvSchema = z.object({
   LF_RATE_LIMIT_RPS: decimal({ min: 0.001, max: 1_000_000, default: 1000 }),
   LF_RATE_LIMIT_BURST: envFields.int({ min: 1, max: 1_000_000, default: 2000 }),
   LF_BACKPRESSURE_MAX_BACKLOG: envFields.int({ min: 1, max: 100_000_000, default: 10_000 }),
+  LF_BACKPRESSURE_MAX_QUEUE_WAIT_MS: envFields.int({ min: 0, max: MAX_REQUEST_DEADLINE_MS, default: 1000 }),
   LF_BACKPRESSURE_MAX_MEMORY_RATIO: decimal({ min: 0.01, max: 1, default: 0.9 }),
   LF_BACKPRESSURE_SAMPLE_MS: envFields.int({ min: 50, max: 60_000, default: 500 }),
   LF_BACKPRESSURE_RETRY_AFTER_SECONDS: envFields.int({ min: 1, max: 3600, default: 2 }),
@@ -129,6 +130,7 @@ export function gatewayConfigFromEnv(env: Env): GatewayConfig {
     rateLimit: { requestsPerSecond: own.LF_RATE_LIMIT_RPS, burst: own.LF_RATE_LIMIT_BURST },
     backpressure: {
       maxBacklog: own.LF_BACKPRESSURE_MAX_BACKLOG,
+      maxQueueWaitMs: own.LF_BACKPRESSURE_MAX_QUEUE_WAIT_MS,
       maxMemoryRatio: own.LF_BACKPRESSURE_MAX_MEMORY_RATIO,
       sampleMs: own.LF_BACKPRESSURE_SAMPLE_MS,
       retryAfterSeconds: own.LF_BACKPRESSURE_RETRY_AFTER_SECONDS,

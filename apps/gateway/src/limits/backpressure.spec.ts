@@ -9,17 +9,28 @@ import { BackpressureMonitor, evaluateBackpressure, memoryRatioFromInfo } from '
 const silent = createLogger({ app: 'test', sink: () => undefined });
 
 describe('evaluateBackpressure', () => {
-  const thresholds = { maxBacklog: 100, maxMemoryRatio: 0.8 };
+  const thresholds = { maxBacklog: 100, maxQueueWaitMs: 1000, maxMemoryRatio: 0.8 };
+  const idle = { oldestWaitMs: {}, draining: {} };
 
   it('sheds when any queue passes the backlog limit', () => {
-    expect(evaluateBackpressure({ at: 0, backlog: { imaging: 100, tabular: 3 } }, thresholds)).toEqual({ active: false, reasons: [] });
-    expect(evaluateBackpressure({ at: 0, backlog: { imaging: 101, tabular: 3 } }, thresholds)).toEqual({ active: true, reasons: ['queue imaging backlog 101 > 100'] });
+    expect(evaluateBackpressure({ at: 0, backlog: { imaging: 100, tabular: 3 }, ...idle }, thresholds)).toEqual({ active: false, reasons: [] });
+    expect(evaluateBackpressure({ at: 0, backlog: { imaging: 101, tabular: 3 }, ...idle }, thresholds)).toEqual({ active: true, reasons: ['queue imaging backlog 101 > 100'] });
   });
 
   it('sheds when Redis memory passes the ratio, and ignores memory without maxmemory', () => {
-    expect(evaluateBackpressure({ at: 0, backlog: {}, memoryRatio: 0.85 }, thresholds)).toEqual({ active: true, reasons: ['Redis memory 85.0% of maxmemory > 80.0%'] });
-    expect(evaluateBackpressure({ at: 0, backlog: {}, memoryRatio: 0.8 }, thresholds).active).toBe(false);
-    expect(evaluateBackpressure({ at: 0, backlog: {} }, thresholds).active).toBe(false);
+    expect(evaluateBackpressure({ at: 0, backlog: {}, ...idle, memoryRatio: 0.85 }, thresholds)).toEqual({ active: true, reasons: ['Redis memory 85.0% of maxmemory > 80.0%'] });
+    expect(evaluateBackpressure({ at: 0, backlog: {}, ...idle, memoryRatio: 0.8 }, thresholds).active).toBe(false);
+    expect(evaluateBackpressure({ at: 0, backlog: {}, ...idle }, thresholds).active).toBe(false);
+  });
+
+  it('sheds when the oldest waiting job of a draining queue has waited longer than maxQueueWaitMs, and never when that check is off', () => {
+    const sample = { at: 0, backlog: { imaging: 40, tabular: 0 }, oldestWaitMs: { imaging: 1000, tabular: 0 }, draining: { imaging: true, tabular: false } };
+    expect(evaluateBackpressure(sample, thresholds)).toEqual({ active: false, reasons: [] });
+    const late = { ...sample, oldestWaitMs: { imaging: 1500.4, tabular: 0 } };
+    expect(evaluateBackpressure(late, thresholds)).toEqual({ active: true, reasons: ['queue imaging oldest waiting job queued 1500 ms ago > 1000 ms'] });
+    expect(evaluateBackpressure(late, { ...thresholds, maxQueueWaitMs: 0 }).active).toBe(false);
+    // A queue nobody takes jobs from (its worker is down) is an outage of one modality, not an overload.
+    expect(evaluateBackpressure({ ...late, draining: { imaging: false, tabular: false } }, thresholds).active).toBe(false);
   });
 });
 
@@ -56,9 +67,9 @@ describe('BackpressureMonitor against real queues', () => {
     await redis.config('SET', 'maxmemory', '0');
   });
 
-  const monitor = (maxBacklog: number, maxMemoryRatio = 0.9) => {
+  const monitor = (maxBacklog: number, maxMemoryRatio = 0.9, maxQueueWaitMs = 0, now?: () => number) => {
     const metrics = createAccessMetrics(createMetrics('test', { defaultMetrics: false }));
-    const m = new BackpressureMonitor({ queues, redis, thresholds: { maxBacklog, maxMemoryRatio }, sampleMs: 50, logger: silent, metrics });
+    const m = new BackpressureMonitor({ queues, redis, thresholds: { maxBacklog, maxQueueWaitMs, maxMemoryRatio }, sampleMs: 50, logger: silent, metrics, ...(now ? { now } : {}) });
     return { m, metrics };
   };
 
@@ -100,6 +111,42 @@ describe('BackpressureMonitor against real queues', () => {
     expect((await metrics.backpressureState.get()).values.find((v) => v.labels['state'] === 'accepting')?.value).toBe(1);
   });
 
+  it('measures how long the oldest waiting job of each queue has waited, and sheds past maxQueueWaitMs only while the queue drains', async () => {
+    const [imaging, tabular] = queues;
+    let clock = Date.now();
+    const { m, metrics } = monitor(1000, 0.9, 1000, () => clock);
+    await m.sampleNow();
+    expect(m.state).toMatchObject({ active: false, sample: { oldestWaitMs: { imaging: 0, tabular: 0 } } });
+
+    const oldest = await imaging.add('score-modality', {});
+    clock = oldest.timestamp + 400;
+    await imaging.add('score-modality', {}, { timestamp: oldest.timestamp + 300 });
+    await tabular.add('score-modality', {}, { timestamp: oldest.timestamp + 200 });
+    await m.sampleNow();
+    // The oldest job decides (the second was queued later), per queue.
+    expect(m.state).toMatchObject({ active: false, sample: { oldestWaitMs: { imaging: 400, tabular: 200 } } });
+    expect((await metrics.queueOldestWait.get()).values.map((v) => [v.labels['queue'], v.value])).toEqual([
+      ['imaging', 0.4],
+      ['tabular', 0.2],
+    ]);
+
+    // Nobody takes jobs (no worker): old jobs, but an outage of the modality, not an overload.
+    clock = oldest.timestamp + 1500;
+    await m.sampleNow();
+    expect(m.state).toMatchObject({ active: false, sample: { oldestWaitMs: { imaging: 1500, tabular: 1300 }, draining: { imaging: false, tabular: false } } });
+
+    // A worker takes the oldest job: the queue drains, and its next job has waited too long.
+    const worker = new Worker('imaging', null, { connection: redis, prefix: keys.queuePrefix('imaging'), autorun: false });
+    try {
+      expect((await worker.getNextJob('token-1'))?.id).toBe(oldest.id);
+    } finally {
+      await worker.close(true);
+    }
+    await m.sampleNow();
+    expect(m.state).toMatchObject({ active: true, reasons: ['queue imaging oldest waiting job queued 1200 ms ago > 1000 ms'], sample: { draining: { imaging: true, tabular: false } } });
+    expect((await metrics.backpressureState.get()).values.find((v) => v.labels['state'] === 'shedding')?.value).toBe(1);
+  });
+
   it('sheds on Redis memory only when maxmemory is set', async () => {
     const { m, metrics } = monitor(1000, 0.5);
     await m.sampleNow();
@@ -116,8 +163,8 @@ describe('BackpressureMonitor against real queues', () => {
 
   it('samples in the background and goes stale (not shedding) when Redis stops answering', async () => {
     let clock = Date.now();
-    const failing = { name: 'imaging', getJobCounts: async () => ({ wait: 5 }) } as const;
-    const m = new BackpressureMonitor({ queues: [failing], redis, thresholds: { maxBacklog: 1, maxMemoryRatio: 0.9 }, sampleMs: 50, logger: silent, now: () => clock });
+    const failing = { name: 'imaging', getJobCounts: async () => ({ wait: 5 }), toKey: (type: string) => type } as const;
+    const m = new BackpressureMonitor({ queues: [failing], redis, thresholds: { maxBacklog: 1, maxQueueWaitMs: 1000, maxMemoryRatio: 0.9 }, sampleMs: 50, logger: silent, now: () => clock });
     expect(m.state).toEqual({ active: false, reasons: [], stale: true });
     m.start();
     await new Promise((r) => setTimeout(r, 120));
