@@ -169,7 +169,7 @@ export class CasesController {
       throw new ProblemException({ ...validationProblem(parsed.errors, instance), type: CASE_PROBLEM_TYPES.invalidBatch, title: 'The batch envelope is invalid' });
     }
     // All items at once: their registrations share Redis round trips and their jobs are flushed together
-    // by the producers' BulkAdders (one addBulk per queue for the whole batch).
+    // by the producer's BulkAdder (one pipeline for every queue's jobs of the whole batch).
     const results = await Promise.all(
       parsed.items.map(async (item): Promise<BatchItemResult> => {
         let settled: Settled;

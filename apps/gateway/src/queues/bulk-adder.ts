@@ -1,5 +1,6 @@
 /**
- * Coalesces `add` calls for one BullMQ queue into `addBulk` (one MULTI round trip for many jobs).
+ * Coalesces `add` calls into one `addBulk` (one pipeline round trip for many jobs; CaseProducer feeds it
+ * the jobs of every queue, MultiQueueWriter writes them).
  *
  * Jobs added in the same event-loop turn (concurrent requests whose case registrations came back in one
  * Redis reply) are flushed together at `setImmediate`, so batching adds no timer latency; a batch is also
@@ -11,29 +12,30 @@ export interface BulkJob<T> {
   opts: Record<string, unknown> & { jobId: string };
 }
 
-export interface BulkQueue<T> {
-  addBulk(jobs: BulkJob<T>[]): Promise<unknown>;
+/** Where a batch goes: anything with an `addBulk` of the items (a BullMQ Queue, a MultiQueueWriter). */
+export interface BulkSink<I> {
+  addBulk(items: I[]): Promise<unknown>;
 }
 
-interface Pending<T> {
-  job: BulkJob<T>;
+interface Pending<I> {
+  item: I;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-export class BulkAdder<T> {
-  private pending: Pending<T>[] = [];
+export class BulkAdder<I> {
+  private pending: Pending<I>[] = [];
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly queue: BulkQueue<T>,
+    private readonly sink: BulkSink<I>,
     private readonly maxBatch = 200,
   ) {}
 
-  add(job: BulkJob<T>): Promise<void> {
+  add(item: I): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -53,7 +55,7 @@ export class BulkAdder<T> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const done = this.queue.addBulk(batch.map((p) => p.job)).then(
+    const done = this.sink.addBulk(batch.map((p) => p.item)).then(
       () => batch.forEach((p) => p.resolve()),
       (err: unknown) => batch.forEach((p) => p.reject(err)),
     );
