@@ -23,6 +23,7 @@ import { createScoreModalityProcessor } from '../nest/score-modality.processor';
 import { WorkerModule } from '../nest/worker.module';
 import { createWorkerMetrics } from '../worker-metrics';
 import { throttled } from '@lf/observability';
+import { tuneHeapGrowth } from './tune-heap-growth';
 
 export interface BootstrapOptions {
   env?: Env;
@@ -68,6 +69,7 @@ export async function bootstrapModalityWorker(definition: ModalityDefinition, op
     throw error;
   }
 
+  tuneHeapGrowth(config.heapGrowingPercent);
   const logger = createLogger({ app: config.app, level: config.logLevel });
   const metrics = createWorkerMetrics(createMetrics(config.app), definition.name);
   const keys = createKeyBuilder(config.keyNamespace);

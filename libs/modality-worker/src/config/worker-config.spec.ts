@@ -23,6 +23,7 @@ describe('workerConfigFromEnv', () => {
       shutdownTimeoutMs: 10_000,
       modelWatch: true,
       modelPollMs: 30_000,
+      heapGrowingPercent: 200,
     });
     expect(config.faultInjection).toBeUndefined();
     expect(config.modelVersion).toBeUndefined();
@@ -44,6 +45,12 @@ describe('workerConfigFromEnv', () => {
   it('reads the job lock and stalled-check intervals (short ones let tests see a redelivery quickly)', () => {
     const config = workerConfigFromEnv(testModality, { LF_JOB_LOCK_MS: '2000', LF_STALLED_CHECK_MS: '500' });
     expect(config.jobLock).toEqual({ lockMs: 2000, stalledCheckMs: 500 });
+  });
+
+  it('reads the V8 heap growing percent, 0 meaning V8 decides, and refuses what V8 would not take', () => {
+    expect(workerConfigFromEnv(testModality, { LF_V8_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(workerConfigFromEnv(testModality, { LF_V8_HEAP_GROWING_PERCENT: '50' }).heapGrowingPercent).toBe(50);
+    expect(() => workerConfigFromEnv(testModality, { LF_V8_HEAP_GROWING_PERCENT: '-1' })).toThrow(/LF_V8_HEAP_GROWING_PERCENT/);
   });
 
   it.each(['throw', 'throw-once', 'hang', 'hang-after-record'] as const)('accepts the fault injection mode %s', (mode) => {

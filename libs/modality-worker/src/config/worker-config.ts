@@ -34,6 +34,8 @@ export interface WorkerConfig {
   modelWatch: boolean;
   modelPollMs: number;
   onnxThreads?: number;
+  /** V8's old-generation growing factor, as 1 + this/100 (0: V8's own, see tune-heap-growth.ts). */
+  heapGrowingPercent: number;
   faultInjection?: FaultInjectionMode;
 }
 
@@ -92,6 +94,7 @@ export function workerConfigFromEnv(definition: ModalityDefinition, env: Env): W
     modelWatch: o.LF_MODEL_WATCH,
     modelPollMs: o.LF_MODEL_POLL_MS,
     ...(o.LF_ONNX_THREADS ? { onnxThreads: o.LF_ONNX_THREADS } : {}),
+    heapGrowingPercent: o.LF_V8_HEAP_GROWING_PERCENT,
     ...(named.faultInjection ? { faultInjection: named.faultInjection } : {}),
   };
 }
@@ -115,6 +118,7 @@ const staticSchema = z.object({
   LF_MODEL_WATCH: envFields.bool(true),
   LF_MODEL_POLL_MS: envFields.int({ min: 0, max: 3_600_000, default: 30_000 }),
   LF_ONNX_THREADS: envFields.optionalInt({ min: 1, max: 256 }),
+  LF_V8_HEAP_GROWING_PERCENT: envFields.int({ min: 0, max: 1000, default: 200 }),
 });
 
 interface NamedVariables {
