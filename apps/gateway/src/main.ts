@@ -1,12 +1,13 @@
 // The gateway process: HTTP API for hospital systems. Validates and registers cases, enqueues one score
 // job per expected modality (the deadline goes in the deadlines index), and serves case results. It only produces jobs.
-import { configOrExit, createLogger, exitOnSignals } from '@lf/observability';
+import { configOrExit, createLogger, exitOnSignals, tuneHeapGrowth } from '@lf/observability';
 import { redactRedisUrl } from '@lf/redis';
 import { gatewayConfigFromEnv } from './config/gateway.config';
 import { createGateway } from './create-gateway';
 
 async function main(): Promise<void> {
   const config = configOrExit('gateway', () => gatewayConfigFromEnv(process.env));
+  tuneHeapGrowth(config.heapGrowingPercent);
 
   const logger = createLogger({ app: 'gateway', level: config.logLevel });
   const gateway = await createGateway(config, { logger }).catch((err: Error) => {

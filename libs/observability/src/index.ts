@@ -50,3 +50,4 @@ export { envFields, type IntFieldOptions } from './config/env-fields';
 export * from './throttled';
 export { configOrExit, EXIT_CONFIG } from './process/config-or-exit';
 export { exitOnSignals, type ExitOnSignalsOptions } from './process/exit-on-signals';
+export { tuneHeapGrowth } from './process/tune-heap-growth';

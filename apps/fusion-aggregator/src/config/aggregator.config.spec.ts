@@ -16,6 +16,7 @@ describe('aggregatorConfigFromEnv', () => {
       webhooks: { attempts: 8, backoffMs: 1000 },
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
+      heapGrowingPercent: 100,
     });
   });
 
@@ -35,6 +36,7 @@ describe('aggregatorConfigFromEnv', () => {
       LF_WEBHOOK_BACKOFF_MS: '50',
       LF_LOG_LEVEL: 'debug',
       LF_SHUTDOWN_TIMEOUT_MS: '100',
+      LF_V8_HEAP_GROWING_PERCENT: '0',
     });
     expect(config).toMatchObject({
       keyNamespace: 'lf-test',
@@ -47,6 +49,7 @@ describe('aggregatorConfigFromEnv', () => {
       webhooks: { attempts: 3, backoffMs: 50 },
       logLevel: 'debug',
       shutdownTimeoutMs: 100,
+      heapGrowingPercent: 0,
     });
   });
 

@@ -18,6 +18,8 @@ export interface AggregatorConfig {
   webhooks: { attempts: number; backoffMs: number };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** V8's old-generation growing factor, as 1 + this/100 (0: V8's own; see tune-heap-growth.ts). */
+  heapGrowingPercent: number;
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -49,6 +51,7 @@ const aggregatorEnvSchema = z.object({
   LF_WEBHOOK_BACKOFF_MS: envFields.int({ min: 10, max: 3_600_000, default: 1000 }),
   LF_LOG_LEVEL: envFields.logLevel(),
   LF_SHUTDOWN_TIMEOUT_MS: envFields.int({ min: 0, max: 600_000, default: 10_000 }),
+  LF_V8_HEAP_GROWING_PERCENT: envFields.int({ min: 0, max: 1000, default: 100 }),
 });
 
 /** Validates the environment; throws one ConfigError naming every problem. */
@@ -73,5 +76,6 @@ export function aggregatorConfigFromEnv(env: Env): AggregatorConfig {
     webhooks: { attempts: own.LF_WEBHOOK_ATTEMPTS, backoffMs: own.LF_WEBHOOK_BACKOFF_MS },
     logLevel: own.LF_LOG_LEVEL,
     shutdownTimeoutMs: own.LF_SHUTDOWN_TIMEOUT_MS,
+    heapGrowingPercent: own.LF_V8_HEAP_GROWING_PERCENT,
   };
 }

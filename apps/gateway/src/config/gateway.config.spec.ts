@@ -19,6 +19,7 @@ describe('gatewayConfigFromEnv', () => {
       defaultDeadlineMs: 2000,
       defaultStrategy: 'stacking',
       logLevel: 'info',
+      heapGrowingPercent: 100,
     });
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.registry.map((e) => e.name)).toEqual(['imaging', 'tabular', 'vitals']);
@@ -29,7 +30,7 @@ describe('gatewayConfigFromEnv', () => {
     expect(config).toMatchObject({
       tenantsPollMs: 5000,
       rateLimit: { requestsPerSecond: 1000, burst: 2000 },
-      backpressure: { maxBacklog: 10_000, maxMemoryRatio: 0.9, sampleMs: 500, retryAfterSeconds: 2 },
+      backpressure: { maxBacklog: 10_000, maxQueueWaitMs: 1000, maxMemoryRatio: 0.9, sampleMs: 500, retryAfterSeconds: 2 },
       audit: { streamMaxLen: 100_000, log: true },
       warnings: [],
     });

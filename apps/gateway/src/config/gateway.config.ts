@@ -39,6 +39,8 @@ export interface GatewayConfig {
   jobAttempts: number;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** V8's old-generation growing factor, as 1 + this/100 (0: V8's own; see tune-heap-growth.ts). */
+  heapGrowingPercent: number;
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -97,6 +99,7 @@ const gatewayEnvSchema = z.object({
   LF_JOB_ATTEMPTS: envFields.int({ min: 1, max: 20, default: defaultJobOptions.attempts }),
   LF_LOG_LEVEL: envFields.logLevel(),
   LF_SHUTDOWN_TIMEOUT_MS: envFields.int({ min: 0, max: 600_000, default: 10_000 }),
+  LF_V8_HEAP_GROWING_PERCENT: envFields.int({ min: 0, max: 1000, default: 100 }),
 });
 
 export const DEFAULT_STRATEGY: FusionStrategyName = 'stacking';
@@ -146,5 +149,6 @@ export function gatewayConfigFromEnv(env: Env): GatewayConfig {
     jobAttempts: own.LF_JOB_ATTEMPTS,
     logLevel: own.LF_LOG_LEVEL,
     shutdownTimeoutMs: own.LF_SHUTDOWN_TIMEOUT_MS,
+    heapGrowingPercent: own.LF_V8_HEAP_GROWING_PERCENT,
   };
 }

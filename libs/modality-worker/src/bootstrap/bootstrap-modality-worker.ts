@@ -9,6 +9,7 @@ import {
   createMetrics,
   NestJsonLogger,
   startOpsServer,
+  tuneHeapGrowth,
   type Env,
   type Logger,
   type OpsServer,
@@ -23,7 +24,7 @@ import { createScoreModalityProcessor } from '../nest/score-modality.processor';
 import { WorkerModule } from '../nest/worker.module';
 import { createWorkerMetrics } from '../worker-metrics';
 import { throttled } from '@lf/observability';
-import { tuneHeapGrowth } from './tune-heap-growth';
+
 
 export interface BootstrapOptions {
   env?: Env;
