@@ -24,7 +24,11 @@ export class MultiQueueWriter {
     if (items.length === 0) return;
     if ('nodes' in this.connection) {
       const byQueue = new Map<Queue, Array<BulkJob<unknown>>>();
-      for (const { queue, job } of items) byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+      for (const { queue, job } of items) {
+        const jobs = byQueue.get(queue);
+        if (jobs) jobs.push(job);
+        else byQueue.set(queue, [job]);
+      }
       await Promise.all([...byQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
       return;
     }
