@@ -93,7 +93,7 @@ export class DeadlineSweeper {
     // Due cases that no sweep could settle are fenced by a live (or crashed) finalizer: their grace period,
     // not the deadline, decides when to look again, so do not spin on them.
     if (sweep.due > 0 && sweep.settled === 0) return options.intervalMs;
-    const next = sweep.next;
+    const { next } = sweep;
     if (!next) return options.intervalMs;
     const untilDue = next.deadlineAt - next.now + 1; // ZRANGEBYSCORE -inf now is inclusive: due at deadlineAt
     return Math.min(options.intervalMs, Math.max(options.minWakeMs, untilDue));

@@ -7,18 +7,18 @@ import type { AccessMetrics } from '../auth/access-metrics';
  * LF_BACKPRESSURE_MAX_QUEUE_WAIT_MS, or a queue holds more waiting work than LF_BACKPRESSURE_MAX_BACKLOG, or
  * Redis memory passes LF_BACKPRESSURE_MAX_MEMORY_RATIO of maxmemory, new submissions get 503 + Retry-After
  * before their body is even read, so nothing of them is written (no case without its jobs, no jobs without
- * their case).
+ * their case). Reads (GET a case, events, RiskAssessment) are never refused: they add no work, and a hospital
+ * must still be able to collect results while we catch up.
  *
  * The wait is what protects deadlines: a count means nothing without the rate it drains at (10 000 jobs are a
  * minute of work for one imaging worker, seconds for ten), but a job that waited a second tells that every case
  * accepted now will wait about as long before it is even looked at. Without it, an overload of ~25 % (249
- * accepted/s against 196 fused/s here) was accepted until the backlog limit, and every case accepted in the
- * second half of a minute-long burst missed its 5 s deadline (degraded) instead of being refused at once.
+ * accepted/s against 196 fused/s here) was accepted until the backlog limit, and cases missed their 5 s
+ * deadlines (480 of 3907 degraded in one run) instead of being refused at once.
  * The wait counts only for a queue that is draining (its oldest waiting job changed since the previous
  * sample): a queue whose worker is down or stopped is a modality outage, not an overload, and refusing every
  * case for it would turn one missing modality into a full outage, where the design degrades those cases at
- * their deadline and keeps fusing the others. Reads (GET a case, events, RiskAssessment) are never
- * refused: they add no work, and a hospital must still be able to collect results while we catch up.
+ * their deadline and keeps fusing the others.
  *
  * The state is sampled in the background every LF_BACKPRESSURE_SAMPLE_MS (a few cheap Redis calls), not per
  * request, so the check on the request path is a memory read.

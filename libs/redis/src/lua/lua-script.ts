@@ -24,9 +24,7 @@ export async function runLuaScript(
   keys: readonly string[],
   args: readonly LuaArg[],
 ): Promise<unknown> {
-  if (keys.length !== script.numberOfKeys && !(script.variadicKeys && keys.length > script.numberOfKeys)) {
-    throw new Error(`${script.name} takes ${script.numberOfKeys}${script.variadicKeys ? '+' : ''} keys, got ${keys.length}`);
-  }
+  assertKeyCount(script, keys);
   try {
     return await connection.evalsha(script.sha1, keys.length, ...keys, ...args);
   } catch (err) {
@@ -48,9 +46,7 @@ export async function execPipelineThenLuaScript(
   keys: readonly string[],
   args: readonly LuaArg[],
 ): Promise<unknown> {
-  if (keys.length !== script.numberOfKeys && !(script.variadicKeys && keys.length > script.numberOfKeys)) {
-    throw new Error(`${script.name} takes ${script.numberOfKeys}${script.variadicKeys ? '+' : ''} keys, got ${keys.length}`);
-  }
+  assertKeyCount(script, keys);
   pipeline.evalsha(script.sha1, keys.length, ...keys, ...args);
   const replies = (await pipeline.exec()) ?? [];
   const scriptReply = replies.pop();
@@ -60,4 +56,10 @@ export async function execPipelineThenLuaScript(
   if (!err) return reply;
   if (!err.message.startsWith('NOSCRIPT')) throw err;
   return runLuaScript(connection, script, keys, args);
+}
+
+function assertKeyCount(script: LuaScript, keys: readonly string[]): void {
+  if (keys.length !== script.numberOfKeys && !(script.variadicKeys && keys.length > script.numberOfKeys)) {
+    throw new Error(`${script.name} takes ${script.numberOfKeys}${script.variadicKeys ? '+' : ''} keys, got ${keys.length}`);
+  }
 }
