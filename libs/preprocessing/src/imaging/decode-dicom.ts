@@ -192,10 +192,11 @@ export function decodeDicom(data: string | Uint8Array, allocate: PixelAllocator 
   }
 
   // Pixel values live in bits [highBit - bitsStored + 1, highBit]; anything above (old overlay planes) is masked off.
+  // Two's complement of bitsStored bits is sign-extended as (v ^ signBit) - signBit: no per-pixel branch,
+  // which CT's mix of negative (air, lung) and positive (tissue, bone) values kept mispredicting.
   const shift = highBit + 1 - bitsStored;
-  const mask = 2 ** bitsStored - 1;
-  const signBit = 2 ** (bitsStored - 1);
-  const signed = pixelRepresentation === 1;
+  const mask = (2 ** bitsStored - 1) | 0;
+  const signBit = pixelRepresentation === 1 ? 2 ** (bitsStored - 1) : 0;
   const words = bytesPerPixel === 2 ? littleEndianSamples(bytes, pixel.dataOffset, count, Uint16Array) : bytes.subarray(pixel.dataOffset, pixel.dataOffset + count);
   const view = new DataView(bytes.buffer, bytes.byteOffset + pixel.dataOffset, needed);
   const m = slope ?? 1;
@@ -203,9 +204,7 @@ export function decodeDicom(data: string | Uint8Array, allocate: PixelAllocator 
   const values = allocate(count);
   for (let i = 0; i < count; i++) {
     const word = words ? words[i] : view.getUint16(i * 2, true);
-    let v = (word >>> shift) & mask;
-    if (signed && v >= signBit) v -= 2 * signBit;
-    values[i] = v * m + b;
+    values[i] = ((((word >>> shift) & mask) ^ signBit) - signBit) * m + b;
   }
   if (photometric === 'MONOCHROME1') qualityFlags.push('monochrome1_inverted');
   return { width: columns, height: rows, values, kind: 'hu', invert: photometric === 'MONOCHROME1', qualityFlags };

@@ -97,7 +97,10 @@ export function preprocessImaging(input: StoredImagingInput, spec: ImagingSpec):
     // The common case (a 256/512 slice into 32x32): area averaging is a plain block mean, so windowing,
     // every channel and the quality tallies happen in one pass over the pixels, with no full-resolution
     // intermediate arrays (3.6 ms -> ~0.5 ms per 256x256 slice).
-    tallies = blockMeanChannels(image, mapping, spec, bands, tensor);
+    tallies =
+      !mapping.invert && bands.length <= 2
+        ? blockMeanTwoBands(image, mapping, spec, bands, tensor)
+        : blockMeanChannels(image, mapping, spec, bands, tensor);
   } else {
     const intensity = new Float64Array(image.values.length);
     const { scale, offset, invert } = mapping;
@@ -119,6 +122,73 @@ export function preprocessImaging(input: StoredImagingInput, spec: ImagingSpec):
   // Averaging weights are convex, so values stay in [0, 1] up to rounding; clamp that rounding away.
   for (let i = 0; i < tensor.length; i++) tensor[i] = Math.min(1, Math.max(0, tensor[i]));
   return { tensor, shape: [channelCount, spec.size, spec.size], qualityFlags: flags };
+}
+
+/**
+ * `blockMeanChannels` for the usual spec and slice (MONOCHROME2 or a PNG, at most two bands), ~30 % faster
+ * (~580 -> ~400 us per 256x256 slice on this project's VM), with the same tallies and, up to the order of
+ * floating-point additions (~1e-16), the same tensor. It walks each row one cell-wide run at a time, so
+ * a cell's sums live in registers (adding to `sums[cell]` per pixel made each pixel wait for the previous
+ * one's store); the band bounds are locals (an absent band's are NaN: never matched); whether a pixel's
+ * HU is its value (DICOM, raw) or comes from its windowed intensity (PNG) is a choice of coefficients,
+ * not a branch; a non-finite value poisons one running sum and is located only when there is one.
+ */
+function blockMeanTwoBands(image: DecodedImage, mapping: IntensityMapping, spec: ImagingSpec, bands: [number, number][], out: Float32Array): PixelTallies {
+  const { width, height, values } = image;
+  const size = spec.size;
+  const plane = size * size;
+  const runLength = width / size;
+  const rowsPerCell = height / size;
+  const bandCount = bands.length;
+  const [low0, high0] = bandCount > 0 ? bands[0] : [NaN, NaN];
+  const [low1, high1] = bandCount > 1 ? bands[1] : [NaN, NaN];
+  const { huOffset, huScale } = huMapping(image);
+  const isHu = image.kind === 'hu';
+  // hu = value * huPerValue + clamped * huPerIntensity + huBase: the value itself, or the PNG window inverted.
+  const huPerValue = isHu ? 1 : 0;
+  const huPerIntensity = isHu ? 0 : spec.windowWidth;
+  const huBase = isHu ? 0 : spec.windowCenter - spec.windowWidth / 2;
+  const { scale, offset } = mapping;
+  const airHu = AIR_HU;
+  const sums = new Float64Array(out.length);
+  let air = 0;
+  let white = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let poison = 0; // stays 0 unless a value is NaN or infinite (x - x is NaN for both)
+  for (let y = 0; y < height; y++) {
+    const rowCell = Math.floor(y / rowsPerCell) * size;
+    const rowStart = y * width;
+    for (let cellX = 0; cellX < size; cellX++) {
+      const start = rowStart + cellX * runLength;
+      const stop = start + runLength;
+      let sum = 0;
+      let inBand0 = 0;
+      let inBand1 = 0;
+      for (let i = start; i < stop; i++) {
+        const value = values[i];
+        poison += value - value;
+        const linear = value * scale + offset;
+        const v = linear <= 0 ? 0 : linear >= 1 ? 1 : linear;
+        sum += v;
+        if (huOffset + value * huScale < airHu) air++;
+        if (v >= 1) white++;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        const hu = value * huPerValue + v * huPerIntensity + huBase;
+        if (hu >= low0 && hu < high0) inBand0++;
+        if (hu >= low1 && hu < high1) inBand1++;
+      }
+      const cell = rowCell + cellX;
+      sums[cell] += sum;
+      if (bandCount > 0) sums[plane + cell] += inBand0;
+      if (bandCount > 1) sums[2 * plane + cell] += inBand1;
+    }
+  }
+  if (poison !== 0) for (let i = 0; i < values.length; i++) assertFinitePixel(values[i], i);
+  const area = runLength * rowsPerCell;
+  for (let k = 0; k < out.length; k++) out[k] = sums[k] / area;
+  return { pixels: width * height, air, white, minIntensity: min, maxIntensity: max };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { encodeRawInt16 } from '@lf/cohort';
+import { encodeRawInt16, encodeWindowedPng } from '@lf/cohort';
 import { preprocessImaging, DEFAULT_IMAGING_SPEC, resample2d, windowIntensity } from '../../src';
 
 // Sides that are multiples of the model size take a one-pass block-mean path; other sides go through the
@@ -35,5 +35,33 @@ describe('imaging block-mean fast path', () => {
       expect(tensor[plane + cell]).toBeCloseTo(block.filter((v) => v >= lo1 && v < hi1).length / 4, 6);
       expect(tensor[2 * plane + cell]).toBeCloseTo(block.filter((v) => v >= lo2 && v < hi2).length / 4, 6);
     }
+  });
+
+  // The usual spec (at most two bands, not MONOCHROME1) has its own faster pass; a third band sends the same
+  // slice through the general one, whose first channels must then be the fast pass's to rounding.
+  const threeBands = { ...DEFAULT_IMAGING_SPEC, bands: [...DEFAULT_IMAGING_SPEC.bands!, [-200, 200]] as [number, number][] };
+  const sameChannels = (fast: Float32Array, general: Float32Array) => {
+    let maxDiff = 0;
+    for (let i = 0; i < fast.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fast[i] - general[i]));
+    return maxDiff;
+  };
+
+  it.each([
+    ['raw HU', raw(256, 256)],
+    ['windowed PNG', { format: 'png' as const, data: encodeWindowedPng(hu(256, 256), 256, 256).toString('base64') }],
+  ])('%s: the two-band pass gives the general pass\'s channels and quality flags', (_name, input) => {
+    const fast = preprocessImaging(input, DEFAULT_IMAGING_SPEC);
+    const general = preprocessImaging(input, threeBands);
+    expect(sameChannels(fast.tensor, general.tensor)).toBeLessThan(1e-12);
+    expect(fast.qualityFlags).toEqual(general.qualityFlags);
+  });
+
+  it('reports the first pixel that is not finite after rescale, as the general pass does', () => {
+    const samples = new Float32Array(64 * 64).fill(-500);
+    samples[1000] = 3e38;
+    samples[2000] = 3e38;
+    const input = { format: 'raw' as const, dtype: 'float32' as const, width: 64, height: 64, rescaleSlope: 1e300, data: Buffer.from(samples.buffer).toString('base64') };
+    expect(() => preprocessImaging(input, DEFAULT_IMAGING_SPEC)).toThrow(/pixel 1000 is not finite/);
+    expect(() => preprocessImaging(input, threeBands)).toThrow(/pixel 1000 is not finite/);
   });
 });
