@@ -133,8 +133,21 @@ describe('finalization', () => {
     expect(view!.result).toEqual({ status: 'complete', fused: expected });
     expect(view!.completedBy).toBe('all-replied');
     expect(await redis.zscore(keys.deadlines(), caseId)).toBeNull();
+    // The finalized entry carries the case's summary (what the dashboard would read from the case otherwise).
     const finalized = (await redis.xrange(keys.finalized(), '-', '+')).map(([, fields]) => fields);
-    expect(finalized.filter((f) => f[1] === caseId)).toEqual([['caseId', caseId]]);
+    const scoreAt = Object.fromEntries((await store.events(caseId)).filter((e) => e.type === 'score').map((e) => [e.modality, e.at]));
+    expect(finalized.filter((f) => f[1] === caseId)).toEqual([
+      [
+        'caseId', caseId,
+        'status', 'complete',
+        'completedBy', 'all-replied',
+        'submittedAt', String(view!.submittedAt),
+        'deadlineAt', String(view!.deadlineAt),
+        'finalizedAt', String(view!.finalizedAt),
+        'expected', 'tabular,vitals',
+        'replies', `tabular:ok:${scoreAt['tabular']},vitals:ok:${scoreAt['vitals']}`,
+      ],
+    ]);
   });
 
   it('fuses attention through the ONNX module', async () => {

@@ -20,6 +20,8 @@ import type {
   CaseView,
   DeadlineScan,
   FenceOutcome,
+  FinalCaseStatus,
+  FinalizedStreamEntry,
   RecordScoreOutcome,
   RegisteredCase,
   StoredResult,
@@ -42,8 +44,9 @@ const SCORE_STATUSES: readonly string[] = ['ok', 'failed', 'invalid'];
 const FINAL_STATUSES: readonly string[] = ['complete', 'degraded', 'failed'];
 const CASE_STATUSES: readonly string[] = ['pending', 'finalizing', ...FINAL_STATUSES];
 /**
- * Entries kept in the finalized stream: the dashboard reads it every few seconds, so this covers minutes of
- * results even at several hundred cases/s, in a few MB.
+ * Entries kept in the finalized stream (`FinalizedStreamEntry`): the dashboard reads it every few seconds, so
+ * this covers minutes of results even at several hundred cases/s, in ~12 MB with three modalities (~2.6 MB
+ * when entries held only `caseId`; a stream node stores the field names once, so an entry costs its values).
  */
 export const FINALIZED_STREAM_MAX_LEN = 50_000;
 const RECORD_OUTCOMES: readonly string[] = ['recorded', 'all-replied', 'late', 'duplicate', 'unknown-case', 'unexpected-modality'];
@@ -168,21 +171,22 @@ export class CaseStore {
     );
     if (reply === -1) throw new CaseStateError(caseId, 'unknown-case', `storeResult: case ${caseId} does not exist (expired?)`);
     if (reply === -2) throw new CaseStateError(caseId, 'not-fenced', `storeResult: case ${caseId} has not passed the finalize fence`);
-    if (reply !== 0 && reply !== 1) throw new Error(`storeResult: unexpected script reply ${JSON.stringify(reply)}`);
+    const storedNow = Array.isArray(reply) && reply.length === 7 && reply[0] === 1;
+    if (reply !== 0 && !storedNow) throw new Error(`storeResult: unexpected script reply ${JSON.stringify(reply)}`);
     // The deadline index, the finalized stream and the blobs are in other Cluster slots than the case: not
     // in the script. A crash before this pipeline is repaired by the sweeper (deadline), by the blobs' own
     // TTL, and costs the dashboard one case it does not see.
     const pipeline = this.redis.pipeline();
     if (options.clearDeadline) pipeline.zrem(this.keys.deadlines(), caseId);
-    if (reply === 1) {
-      pipeline.xadd(this.keys.finalized(), 'MAXLEN', '~', FINALIZED_STREAM_MAX_LEN, '*', 'caseId', caseId);
+    if (storedNow) {
+      pipeline.xadd(this.keys.finalized(), 'MAXLEN', '~', FINALIZED_STREAM_MAX_LEN, '*', ...finalizedEntry(caseId, stored.status, reply.slice(1)));
       if (inputs) {
         if (inputs.replied.length > 0) pipeline.unlink(...inputs.replied.map((m) => this.keys.blob(caseId, m)));
         for (const modality of inputs.missing) pipeline.call('PEXPIRE', this.keys.blob(caseId, modality), Math.max(1, Math.round(inputs.graceMs)), 'LT');
       }
     }
     for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
-    return reply === 1;
+    return storedNow;
   }
 
   /** Everything known about a case (one MULTI: a consistent view), or null if it does not exist. */
@@ -396,6 +400,18 @@ function parseJson(caseId: string, location: string, raw: string): unknown {
   } catch (err) {
     throw new CorruptCaseDataError(caseId, location, `invalid JSON (${(err as Error).message})`);
   }
+}
+
+/**
+ * The finalized stream entry's field/value list (`FinalizedStreamEntry`), from storeResult's reply after its 1:
+ * the case hash's submittedAt, deadlineAt, fencedAt, completedBy, expected, then the replies string. Only
+ * `caseId` when a hash field is missing (a corrupt case): the reader then looks at the case itself.
+ */
+function finalizedEntry(caseId: string, status: FinalCaseStatus, summary: readonly unknown[]): string[] {
+  if (!summary.every((v): v is string => typeof v === 'string')) return ['caseId', caseId];
+  const [submittedAt, deadlineAt, finalizedAt, completedBy, expected, replies] = summary;
+  const entry: Required<FinalizedStreamEntry> = { caseId, status, completedBy, submittedAt, deadlineAt, finalizedAt, expected, replies };
+  return Object.entries(entry).flat();
 }
 
 /** [k1, v1, k2, v2, ...] -> {k1: v1, ...} (HGETALL and XRANGE replies inside scripts/streams). */

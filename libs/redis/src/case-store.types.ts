@@ -93,6 +93,33 @@ export interface StoredResult {
   status: FinalCaseStatus;
 }
 
+/**
+ * One entry of the finalized stream (`keys.finalized()`, `lf:finalized`), added by `CaseStore.storeResult`
+ * once per stored result: the case's summary as it stands when the result is stored, so a reader (the
+ * dashboard's fusion panel) needs no read of the case. Stream values are strings; times are epoch ms on the
+ * Redis clock, written as plain integers. Entries from an older aggregator hold `caseId` only: read the case
+ * hash and its events then. A reader should treat an entry whose summary does not parse the same way.
+ */
+export interface FinalizedStreamEntry {
+  caseId: string;
+  /** The final status: 'complete' | 'degraded' | 'failed'. */
+  status?: string;
+  /** The fence's cause: 'all-replied' | 'deadline'. */
+  completedBy?: string;
+  submittedAt?: string;
+  deadlineAt?: string;
+  /** The fence (the case hash's `fencedAt`, = its `finalizedAt`): when the score set was frozen. */
+  finalizedAt?: string;
+  /** Expected modalities, comma list (the case hash's `expected`). */
+  expected?: string;
+  /**
+   * Replies in the frozen score set: `<modality>:<status>:<at>` joined by `,` (`''` for none), in the order
+   * they were recorded. `status` is the score record's (ok | failed | invalid), `at` the Redis time its
+   * `score` event was written (first per modality; late scores are not in it). Modality names hold no `:`/`,`.
+   */
+  replies?: string;
+}
+
 export interface CaseView {
   caseId: string;
   tenant: string;

@@ -24,7 +24,11 @@ export interface KeyBuilder {
    * aggregator's sweeper finalizes what falls due. Global, not per case.
    */
   deadlines(): string;
-  /** STREAM: one entry (`caseId`) per stored result, capped (XADD MAXLEN ~): how the dashboard finds finalized cases. Global. */
+  /**
+   * STREAM: one entry per stored result (`FinalizedStreamEntry`: caseId, status, completedBy, submittedAt,
+   * deadlineAt, finalizedAt, expected, replies), capped (XADD MAXLEN ~): how the dashboard finds finalized
+   * cases and what it knows of them, without reading the cases. Global.
+   */
   finalized(): string;
   /** BullMQ prefix for a queue: hash-tagged so all of one queue's keys share a slot. */
   queuePrefix(queue: string): string;

@@ -66,4 +66,8 @@ it('runs register -> scores -> fence -> late score -> result -> read on a cluste
     'result-stored',
   ]);
   expect(await store.dueDeadlines(10)).not.toContain(reg.caseId);
+  // The finalized stream (another slot) got the case's summary from the script's reply.
+  const [entry] = (await connection.xrange(keys.finalized(), '-', '+')).filter(([, f]) => f[1] === reg.caseId);
+  expect(entry[1]).toEqual(expect.arrayContaining(['status', 'degraded', 'completedBy', 'deadline', 'finalizedAt', String(view!.finalizedAt), 'expected', 'imaging,tabular,vitals']));
+  expect(entry[1][entry[1].indexOf('replies') + 1]).toMatch(/^imaging:ok:\d+,tabular:ok:\d+$/);
 });

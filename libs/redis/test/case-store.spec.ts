@@ -347,6 +347,60 @@ describe('storeResult', () => {
     expect(types.filter((t) => t === 'result-stored')).toHaveLength(1);
   });
 
+  it("adds one finalized stream entry carrying the case's summary: the hash's values and the replies before the fence", async () => {
+    const reg = registration({ expected: ['imaging', 'tabular', 'vitals'], deadlineMs: 100 });
+    const registered = await store.register(reg);
+    await store.recordScore(reg.caseId, score('vitals', { status: 'failed', error: 'model failed' }));
+    await store.recordScore(reg.caseId, score('tabular'));
+    await untilRedisTime(store, registered.deadlineAt);
+    expect((await store.finalize(reg.caseId, 'deadline')).admitted).toBe(true);
+    expect(await store.recordScore(reg.caseId, score('imaging'))).toBe('late');
+    const entriesBefore = await redis.xlen(keys.finalized());
+    expect(await store.storeResult(reg.caseId, result('degraded'))).toBe(true);
+    expect(await store.storeResult(reg.caseId, result('degraded'))).toBe(false);
+
+    const entries = (await redis.xrange(keys.finalized(), '-', '+')).filter(([, f]) => f[1] === reg.caseId);
+    expect(entries).toHaveLength(1);
+    expect(await redis.xlen(keys.finalized())).toBe(entriesBefore + 1);
+    const view = (await store.get(reg.caseId))!;
+    const scoreAt = Object.fromEntries((await store.events(reg.caseId)).filter((e) => e.type === 'score').map((e) => [e.modality, e.at]));
+    expect(entries[0][1]).toEqual([
+      'caseId', reg.caseId,
+      'status', 'degraded',
+      'completedBy', 'deadline',
+      'submittedAt', String(view.submittedAt),
+      'deadlineAt', String(view.deadlineAt),
+      'finalizedAt', String(view.finalizedAt),
+      'expected', 'imaging,tabular,vitals',
+      // In the order recorded; the late imaging score is not a reply.
+      'replies', `vitals:failed:${scoreAt['vitals']},tabular:ok:${scoreAt['tabular']}`,
+    ]);
+  });
+
+  it('writes an empty replies list for a case the deadline closed with no reply', async () => {
+    const reg = registration({ expected: ['imaging'], deadlineMs: 50 });
+    const registered = await store.register(reg);
+    await untilRedisTime(store, registered.deadlineAt);
+    const fence = await store.finalize(reg.caseId, 'deadline');
+    expect(await store.storeResult(reg.caseId, result('failed'))).toBe(true);
+    const [[, fields]] = (await redis.xrange(keys.finalized(), '-', '+')).filter(([, f]) => f[1] === reg.caseId);
+    expect(fields).toEqual([
+      'caseId', reg.caseId, 'status', 'failed', 'completedBy', 'deadline', 'submittedAt', String(registered.submittedAt),
+      'deadlineAt', String(registered.deadlineAt), 'finalizedAt', String(fence.snapshot!.finalizedAt), 'expected', 'imaging', 'replies', '',
+    ]);
+  });
+
+  it('stores the result of a case whose hash lost a summary field, with an entry of its caseId alone', async () => {
+    const reg = registration({ expected: ['imaging'], deadlineMs: 50 });
+    const registered = await store.register(reg);
+    await untilRedisTime(store, registered.deadlineAt);
+    await store.finalize(reg.caseId, 'deadline');
+    await redis.hdel(keys.case(reg.caseId), 'submittedAt');
+    expect(await store.storeResult(reg.caseId, result('failed'))).toBe(true);
+    const [[, fields]] = (await redis.xrange(keys.finalized(), '-', '+')).filter(([, f]) => f[1] === reg.caseId);
+    expect(fields).toEqual(['caseId', reg.caseId]);
+  });
+
   it('refuses to store a result for a case that has not passed the fence, or does not exist', async () => {
     const reg = registration();
     await store.register(reg);

@@ -1,4 +1,4 @@
-import { caseState, finalizedCaseFrom } from './case-record';
+import { caseState, finalizedCaseFrom, finalizedCaseFromEntry } from './case-record';
 import { compareIds } from './fusion-tracker';
 
 // status, expected, submittedAt, deadlineAt, fencedAt, completedBy, finalizedAt
@@ -45,5 +45,55 @@ describe('finalized cases from the case hash and its events', () => {
     expect(compareIds('1000-1', '999-5')).toBeGreaterThan(0);
     expect(compareIds('1000-1', '1000-10')).toBeLessThan(0);
     expect(compareIds('1000-2', '1000-2')).toBe(0);
+  });
+});
+
+describe('finalized cases from the finalized stream entry alone', () => {
+  // The same case as finalHash + events above, as CaseStore.storeResult writes it (late imaging score left out).
+  const entry = [
+    'caseId', 'c1', 'status', 'degraded', 'completedBy', 'deadline', 'submittedAt', '1000', 'deadlineAt', '3000',
+    'finalizedAt', '3005', 'expected', 'imaging,tabular,vitals', 'replies', 'tabular:ok:1200,vitals:failed:1500',
+  ];
+  const withField = (field: string, value: string | null): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < entry.length; i += 2) if (entry[i] !== field) out.push(entry[i], entry[i + 1]);
+    return value === null ? out : [...out, field, value];
+  };
+
+  it('gives what the case hash and its events give', () => {
+    expect(finalizedCaseFromEntry(entry)).toEqual(finalizedCaseFrom('c1', finalHash, events));
+  });
+
+  it('takes replies in any number, none included, first per modality', () => {
+    expect(finalizedCaseFromEntry(withField('replies', ''))?.replies).toEqual({});
+    expect(finalizedCaseFromEntry(withField('replies', 'vitals:invalid:1500'))?.replies).toEqual({ vitals: { status: 'invalid', at: 1500 } });
+    expect(finalizedCaseFromEntry(withField('replies', 'vitals:ok:1500,vitals:failed:1600'))?.replies).toEqual({ vitals: { status: 'ok', at: 1500 } });
+    expect(finalizedCaseFromEntry(withField('expected', ''))?.expected).toEqual([]);
+  });
+
+  it('is null for an entry with only caseId (an older aggregator): the caller reads the case instead', () => {
+    expect(finalizedCaseFromEntry(['caseId', 'c1'])).toBeNull();
+    expect(finalizedCaseFromEntry([])).toBeNull();
+  });
+
+  it.each([
+    ['no caseId', withField('caseId', null)],
+    ['an empty caseId', withField('caseId', '')],
+    ['a status that is not final', withField('status', 'finalizing')],
+    ['no status', withField('status', null)],
+    ['an unknown cause', withField('completedBy', 'bogus')],
+    ['a time that is not an integer', withField('submittedAt', '1000.5')],
+    ['a missing time', withField('finalizedAt', null)],
+    ['an empty time', withField('deadlineAt', '')],
+    ['no expected list', withField('expected', null)],
+    ['no replies field', withField('replies', null)],
+    ['a reply without its time', withField('replies', 'tabular:ok')],
+    ['a reply with a bad time', withField('replies', 'tabular:ok:12x')],
+    ['a reply with an extra part', withField('replies', 'tabular:ok:1200:9')],
+    ['a reply without a modality', withField('replies', ':ok:1200')],
+    ['a reply without a status', withField('replies', 'tabular::1200')],
+    ['an empty reply in the list', withField('replies', 'tabular:ok:1200,')],
+  ])('is null (read the case instead) for %s', (_what, flat) => {
+    expect(finalizedCaseFromEntry(flat)).toBeNull();
   });
 });

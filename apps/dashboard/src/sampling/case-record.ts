@@ -1,7 +1,9 @@
 /**
- * One finalized case as the fusion panel needs it, built from the case hash (HMGET of CASE_FIELDS, never
- * the tenant's inputs: the hash holds none, and no patientRef exists in Redis) and the case's event stream
- * (types, times, modality names and statuses only). Pure, so the panel's arithmetic is unit-tested.
+ * One finalized case as the fusion panel needs it, built from its `lf:finalized` stream entry (the summary
+ * the aggregator writes with the result: `FinalizedStreamEntry` in @lf/redis) or, for an entry holding only
+ * `caseId` (an older aggregator), from the case hash (HMGET of CASE_FIELDS) and the case's event stream.
+ * Never the tenant's inputs: none of these hold any (types, times, modality names and statuses only; no
+ * patientRef exists in Redis). Pure, so the panel's arithmetic is unit-tested.
  */
 import { FINAL_STATUSES } from './fusion-constants';
 
@@ -83,4 +85,49 @@ export function finalizedCaseFrom(caseId: string, values: ReadonlyArray<string |
     expected: (expected ?? '').split(',').filter(Boolean),
     replies,
   };
+}
+
+const CAUSES: readonly string[] = ['all-replied', 'deadline'];
+
+/**
+ * The finalized case from its finalized stream entry alone (XRANGE field/value list), or null when the entry
+ * holds no summary (`caseId` only: written by an older aggregator) or a summary that does not parse; the
+ * caller then reads the case as finalizedCaseFrom does. Same values as finalizedCaseFrom would give for the
+ * case: the aggregator copies them from the hash and the `score` events when it stores the result.
+ */
+export function finalizedCaseFromEntry(flat: readonly string[]): FinalizedCase | null {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
+  const { caseId, status, completedBy, expected, replies } = f;
+  if (!caseId || !status || !(FINAL_STATUSES as readonly string[]).includes(status)) return null;
+  if (!completedBy || !CAUSES.includes(completedBy) || expected === undefined || replies === undefined) return null;
+  const submitted = int(f['submittedAt']);
+  const deadline = int(f['deadlineAt']);
+  const finalized = int(f['finalizedAt']);
+  if (submitted === null || deadline === null || finalized === null) return null;
+  const byModality = parseReplies(replies);
+  if (!byModality) return null;
+  return {
+    caseId,
+    submittedAt: submitted,
+    deadlineAt: deadline,
+    finalizedAt: finalized,
+    completedBy: completedBy as FinalizedCase['completedBy'],
+    status: status as FinalStatus,
+    expected: expected.split(',').filter(Boolean),
+    replies: byModality,
+  };
+}
+
+/** `imaging:ok:<ms>,vitals:failed:<ms>` -> replies (first per modality); null if any item is malformed. */
+function parseReplies(raw: string): Record<string, ModalityReply> | null {
+  const replies: Record<string, ModalityReply> = {};
+  if (raw === '') return replies;
+  for (const item of raw.split(',')) {
+    const parts = item.split(':');
+    const at = parts.length === 3 ? int(parts[2]) : null;
+    if (at === null || !parts[0] || !parts[1]) return null;
+    if (!replies[parts[0]]) replies[parts[0]] = { status: parts[1], at };
+  }
+  return replies;
 }

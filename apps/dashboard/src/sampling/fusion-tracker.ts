@@ -1,14 +1,18 @@
 /**
  * Finalized cases, found incrementally and never by scanning the keyspace.
  *
- * Discovery: the aggregator adds one entry (`caseId`) to the finalized stream (`lf:finalized`, capped at
- * ~50 000 entries) right after it stores a case's result, in the same round trip that takes the case out of
- * the deadlines index. This tracker tails that stream from its last entry id (XRANGE, a few thousand entries
- * per tick at most) and looks at each case it names.
+ * Discovery: the aggregator adds one entry to the finalized stream (`lf:finalized`, capped at ~50 000
+ * entries) right after it stores a case's result, in the same round trip that takes the case out of the
+ * deadlines index. This tracker tails that stream from its last entry id (XRANGE, a few thousand entries
+ * per tick at most). The entry carries the case's summary (`FinalizedStreamEntry` in @lf/redis: times,
+ * cause, status, expected modalities, replies), so a case is recorded from its entry alone, with no read of
+ * the case: the HMGET + XRANGE per case below were this app's main per-case cost (CPU here and in Redis).
  *
- * Watch list: case id -> when to look. A look is one HMGET of the case hash; once final, one XRANGE of its
- * (capped, ~10 entries) event stream gives the per-modality reply times. A named case is final already; the
- * list only keeps retrying one that is not yet readable (bounded, oldest dropped, counted).
+ * Fallback (an entry with only `caseId`, from an aggregator older than the summary during a rolling update,
+ * or a summary that does not parse): the case goes on a watch list, case id -> when to look. A look is one
+ * HMGET of the case hash; once final, one XRANGE of its (capped, ~10 entries) event stream gives the
+ * per-modality reply times. A named case is final already; the list only keeps retrying one that is not yet
+ * readable (bounded, oldest dropped, counted).
  *
  * A case whose entry fell out of the capped stream before a tick read it (over ~50 000 results between two
  * ticks) is missed: that is counted as a gap (XINFO STREAM's entries-added grew by more than the entries read).
@@ -17,7 +21,7 @@
 import type { Logger } from '@lf/observability';
 import type { KeyBuilder, RedisConnection } from '@lf/redis';
 import { TimedSamples } from '../stats/timed-samples';
-import { CASE_FIELDS, caseState, finalizedCaseFrom, type FinalizedCase } from './case-record';
+import { CASE_FIELDS, caseState, finalizedCaseFrom, finalizedCaseFromEntry, type FinalizedCase } from './case-record';
 
 const STREAM_BATCH = 5000;
 const MAX_BATCHES_PER_TICK = 4;
@@ -26,7 +30,7 @@ const MINUTE = 60_000;
 export interface FusionTrackerOptions {
   redis: RedisConnection;
   keys: KeyBuilder;
-  /** The finalized stream (`keys.finalized()`): one `caseId` entry per stored result. */
+  /** The finalized stream (`keys.finalized()`): one entry per stored result (`FinalizedStreamEntry`). */
   finalizedKey: string;
   windowMs: number;
   sampleMs: number;
@@ -43,7 +47,7 @@ interface Watched {
 }
 
 export interface FusionTracking {
-  /** Pending cases being watched. */
+  /** Cases named by a `caseId`-only entry, being watched until readable as final. */
   watched: number;
   /** Times the event stream had been trimmed past the tracker's position (cases possibly missed). */
   discoveryGaps: number;
@@ -134,7 +138,19 @@ export class FusionTracker {
     let caseId = '';
     for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === 'caseId') caseId = flat[i + 1];
     if (!caseId || this.recorded.has(caseId)) return;
+    const record = finalizedCaseFromEntry(flat);
+    if (record) {
+      this.watch.delete(caseId);
+      this.record(record, now);
+      return;
+    }
+    // No summary (an older aggregator) or one that does not parse: read the case itself.
     this.enqueue(caseId, now);
+  }
+
+  private record(record: FinalizedCase, now: number): void {
+    this.recorded.set(record.caseId, now);
+    this.finalized.add(record.finalizedAt, record);
   }
 
   /** Look at the case on this tick. */
@@ -194,9 +210,7 @@ export class FusionTracker {
     finals.forEach(({ caseId, values }, i) => {
       this.watch.delete(caseId);
       const record = finalizedCaseFrom(caseId, values, events[i] as Array<[string, string[]]>);
-      if (!record) return;
-      this.recorded.set(caseId, now);
-      this.finalized.add(record.finalizedAt, record);
+      if (record) this.record(record, now);
     });
   }
 }
