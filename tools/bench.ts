@@ -7,8 +7,9 @@
  *   saturation  - closed loop with `--concurrency` submitters: fused cases/s (finalizations per second of
  *                 wall time) and the same latency percentiles. A submitter refused with 503 (backpressure)
  *                 or 429 waits the Retry-After it was given, as a client should; refusals are counted.
- * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), scraped every 2 s
- * (each scrape costs every app a few ms of CPU, which the bench should not add to the figures it measures).
+ * Peak RSS per app comes from each app's /metrics (process_resident_memory_bytes), each app scraped every
+ * 2 s, one app at a time (as Prometheus spreads its targets over the interval): a scrape costs its app ~1-3 ms
+ * of CPU, and all of them at once stalled the pipeline ~30-60 ms every 2 s, a bench artefact in its p99.
  * CPU per case (`cpuMsPerCase`): each app's process_cpu_seconds_total, Redis' INFO cpu and this client's own
  * CPU over the phase (results collected included), divided by the cases submitted in it.
  * Writes reports/bench.json.
@@ -21,6 +22,8 @@ import { percentile } from './lib/percentile';
 
 const OPS = { gateway: 3000, 'imaging-worker': 3011, 'tabular-worker': 3012, 'vitals-worker': 3013, 'fusion-aggregator': 3014, 'webhook-dispatcher': 3015, dashboard: 3001 };
 const RSS_SCRAPE_MS = 2000;
+/** An app that does not answer (stopped, overloaded) must not hang the bench: its figures are left out. */
+const METRICS_TIMEOUT_MS = 2000;
 /** Apps whose peak RSS is reported against the 250 MB target. */
 const RSS_APPS = new Set(['gateway', 'imaging-worker', 'tabular-worker', 'vitals-worker', 'fusion-aggregator']);
 
@@ -64,14 +67,17 @@ async function main() {
   const peakRss: Record<string, number> = {};
   let scraping = true;
   const host = new URL(args.url).hostname;
+  // One app at a time, spread over the period: scraping all of them at once made a burst every period
+  // (each scrape costs its app ~1-3 ms of CPU, and this client's own loop stalls its open-loop submissions,
+  // which then go out together) that showed up as a cluster of slow cases every 2 s at 100 cases/s.
+  const rssApps = Object.entries(OPS).filter(([app]) => RSS_APPS.has(app));
   const scraper = (async () => {
-    while (scraping) {
-      await Promise.all(Object.entries(OPS).map(async ([app, port]) => {
-        const text = await fetch(`http://${host}:${port}/metrics`).then((r) => r.text()).catch(() => '');
-        const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
-        if (match && RSS_APPS.has(app)) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
-      }));
-      await sleep(RSS_SCRAPE_MS);
+    for (let i = 0; scraping; i = (i + 1) % rssApps.length) {
+      const [app, port] = rssApps[i];
+      const text = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) }).then((r) => r.text()).catch(() => '');
+      const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
+      if (match) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
+      await sleep(RSS_SCRAPE_MS / rssApps.length);
     }
   })();
 
@@ -111,7 +117,7 @@ async function main() {
   const cpuSeconds = async (): Promise<Record<string, number>> => {
     const used: Record<string, number> = {};
     await Promise.all(Object.entries(OPS).map(async ([app, port]) => {
-      const text = await fetch(`http://${host}:${port}/metrics`).then((r) => r.text()).catch(() => '');
+      const text = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) }).then((r) => r.text()).catch(() => '');
       const match = /^process_cpu_seconds_total(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]\d+)?)/m.exec(text);
       if (match) used[app] = Number(match[1]);
     }));

@@ -10,7 +10,7 @@ export function percentile(values: readonly number[], p: number): number | undef
   return nearestRank(sorted, p);
 }
 
-function nearestRank(sorted: readonly number[], p: number): number {
+function nearestRank(sorted: ArrayLike<number>, p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
@@ -24,10 +24,17 @@ export interface Distribution {
   max: number;
 }
 
-/** p50/p95/p99/max of a sample (one sort), or null when it is empty. */
+/**
+ * p50/p95/p99/max of a sample (one sort), or null when it is empty. The finite values are sorted as a
+ * Float64Array (a native numeric sort, ~3x faster than Array#sort with a comparator): every tick sorts each
+ * panel's whole window, tens of thousands of values per distribution after a busy five minutes, which was
+ * most of an idle dashboard's CPU.
+ */
 export function distribution(values: readonly number[]): Distribution | null {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return null;
-  const sorted = finite.sort((a, b) => a - b);
-  return { n: sorted.length, p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95), p99: nearestRank(sorted, 99), max: sorted[sorted.length - 1] };
+  const finite = new Float64Array(values.length);
+  let n = 0;
+  for (const value of values) if (Number.isFinite(value)) finite[n++] = value;
+  if (n === 0) return null;
+  const sorted = finite.subarray(0, n).sort();
+  return { n, p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95), p99: nearestRank(sorted, 99), max: sorted[n - 1] };
 }
