@@ -75,18 +75,22 @@ export class CaseStore {
     validateRegistration(reg);
     const { caseId } = reg;
     const ttlMs = reg.ttlSeconds * 1000;
-    // Blobs first, with plain SETs in the same pipeline as the script (one write, one round trip; they land
-    // before the case exists and before any job can ask for them), not as script arguments: see
-    // registerCase-2.lua. NX: a repeated registration of the same id overwrites nothing, as for the case itself.
+    // Blobs first, as plain SETs written on the connection just before the script (same connection, so
+    // Redis runs them first: they land before the case exists and before any job can ask for them; the
+    // replies come back together, one round trip), not as script arguments: see registerCase-2.lua. Not in
+    // the script's pipeline: ioredis builds a pipeline's write by concatenating every command into one
+    // Buffer, two more copies of a 130 kB slice per case (isolated, 4000 registrations: 285-311 -> 170-175 us
+    // of CPU each, GC events 84-95 -> 34-38). NX: a repeated registration overwrites nothing, as for the case.
+    const blobWrites = Object.keys(reg.blobs).map((m) => this.redis.set(this.keys.blob(caseId, m), reg.blobs[m], 'PX', ttlMs, 'NX'));
     const pipeline = this.redis.pipeline();
-    for (const m of Object.keys(reg.blobs)) pipeline.set(this.keys.blob(caseId, m), reg.blobs[m], 'PX', ttlMs, 'NX');
-    const reply = await execPipelineThenLuaScript(
+    const scriptReply = execPipelineThenLuaScript(
       this.redis,
       pipeline,
       luaScripts.registerCase,
       [this.keys.case(caseId), this.keys.events(caseId)],
       [reg.tenant, reg.expected.join(','), reg.strategy, reg.deadlineMs, ttlMs, reg.traceId, this.eventsMaxLen, reg.subject ?? '', reg.basis?.length ? JSON.stringify(reg.basis) : ''],
     );
+    const [reply] = await Promise.all([scriptReply, ...blobWrites]);
     const [created, submittedAt, deadlineAt, status] = expectTuple(reply, 4, 'registerCase') as [number, number, number, string];
     // Also on a repeated registration of a pending case: the first attempt may have died before this ZADD.
     if (status === 'pending') await this.redis.zadd(this.keys.deadlines(), deadlineAt, caseId);
