@@ -74,9 +74,8 @@ async function main() {
   const scraper = (async () => {
     for (let i = 0; scraping; i = (i + 1) % rssApps.length) {
       const [app, port] = rssApps[i];
-      const text = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) }).then((r) => r.text()).catch(() => '');
-      const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
-      if (match) peakRss[app] = Math.max(peakRss[app] ?? 0, Number(match[1]));
+      const rss = await metricValue(host, port, 'process_resident_memory_bytes');
+      if (rss !== undefined) peakRss[app] = Math.max(peakRss[app] ?? 0, rss);
       await sleep(RSS_SCRAPE_MS / rssApps.length);
     }
   })();
@@ -117,9 +116,8 @@ async function main() {
   const cpuSeconds = async (): Promise<Record<string, number>> => {
     const used: Record<string, number> = {};
     await Promise.all(Object.entries(OPS).map(async ([app, port]) => {
-      const text = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) }).then((r) => r.text()).catch(() => '');
-      const match = /^process_cpu_seconds_total(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]\d+)?)/m.exec(text);
-      if (match) used[app] = Number(match[1]);
+      const seconds = await metricValue(host, port, 'process_cpu_seconds_total');
+      if (seconds !== undefined) used[app] = seconds;
     }));
     const info = await redisCpuInfo(redisUrl);
     if (info !== undefined) used['redis'] = info;
@@ -225,6 +223,16 @@ async function main() {
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/bench.json', JSON.stringify(report, null, 2) + '\n');
   console.log(JSON.stringify(report, null, 2));
+}
+
+/**
+ * The first sample of `name` from the app's /metrics on `port`, or undefined when the app
+ * does not answer within METRICS_TIMEOUT_MS or does not export it.
+ */
+async function metricValue(host: string, port: number, name: string): Promise<number | undefined> {
+  const text = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) }).then((r) => r.text()).catch(() => '');
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e[+-]\\d+)?)`, 'm').exec(text);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Redis' CPU seconds so far (main and background threads), or undefined when it cannot be asked. */
